@@ -1,0 +1,53 @@
+// SQL that differs between engines lives here, behind one interface, so the plans stay portable.
+// Everything else is plain SQL: window functions, CASE, COALESCE, standard joins.
+
+export interface CsvReadOptions {
+  delimiter: string;
+}
+
+export interface SqlDialect {
+  readonly name: 'duckdb' | 'postgres';
+  /** A table expression reading a CSV file with every column as text. */
+  readCsv(path: string, options: CsvReadOptions): string;
+  /** A table expression reading a Parquet file, with its 0-based row number as `file_row_number`. */
+  readParquet(path: string): string;
+  /** A DATE from text in any of the formats seen in SNDS and OMOP extracts, NULL when unparseable. */
+  parseDate(expr: string): string;
+  /** A DOUBLE from text, NULL when unparseable (',' accepted as decimal separator). */
+  parseNumber(expr: string): string;
+  /** The row of a table alias as JSON text. */
+  rowToJson(alias: string): string;
+  /** Whole days from date a to date b (b - a). */
+  daysBetween(a: string, b: string): string;
+  /** date + n days. */
+  addDays(date: string, days: string): string;
+  /** Quote an identifier. */
+  ident(name: string): string;
+  /** Quote a string literal. */
+  literal(value: string): string;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** Date formats of real extracts: dd/mm/yyyy, ddmmyyyy, ISO, yyyymmdd, and SAS datetimes (11Jun1990:15:47:24). */
+export const acceptedDateFormats = ['%d/%m/%Y', '%Y-%m-%d', '%d%b%Y:%H:%M:%S', '%d%b%Y', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y %H:%M:%S'];
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  readCsv: (path, { delimiter }) =>
+    `read_csv(${quoteLiteral(path)}, delim=${quoteLiteral(delimiter)}, header=true, all_varchar=true, quote='"', escape='"', null_padding=false, strict_mode=false)`,
+  readParquet: (path) => `read_parquet(${quoteLiteral(path)}, file_row_number=true)`,
+  // 8-digit strings are ambiguous (ddmmyyyy vs yyyymmdd): a leading 19xx/20xx with a valid month reads as yyyymmdd.
+  parseDate: (expr) =>
+    `CASE WHEN regexp_full_match(trim(${expr}), '[0-9]{8}') THEN COALESCE(` +
+    `CASE WHEN regexp_full_match(trim(${expr}), '(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-9]{2}') THEN try_strptime(trim(${expr}), '%Y%m%d')::DATE END, ` +
+    `try_strptime(trim(${expr}), '%d%m%Y')::DATE) ` +
+    `ELSE try_strptime(trim(${expr}), [${acceptedDateFormats.map(quoteLiteral).join(', ')}])::DATE END`,
+  parseNumber: (expr) => `TRY_CAST(replace(trim(${expr}), ',', '.') AS DOUBLE)`,
+  rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
+  daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,
+  addDays: (date, days) => `CAST((${date}) + CAST(${days} AS INTEGER) AS DATE)`,
+  ident: quoteIdent,
+  literal: quoteLiteral,
+};

@@ -1,0 +1,3 @@
+export type { Engine, TypedColumns } from './engine.js';
+export { duckdbDialect, acceptedDateFormats, type SqlDialect, type CsvReadOptions } from './dialect.js';
+export { openDuckDb, type DuckDbOptions } from './duckdb.js';

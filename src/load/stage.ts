@@ -1,0 +1,108 @@
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { basename } from 'node:path';
+import type { Engine } from '../engine/index.js';
+import { loadMessages as msg } from '../messages/index.js';
+
+/** A raw input file staged on the engine: all columns as text, plus `source_row` (1-based data row). */
+export interface StagedTable {
+  /** Engine table or view holding the raw rows. */
+  table: string;
+  file: string;
+  /** Column names as found in the file. */
+  columns: string[];
+  rows: number;
+}
+
+export interface StageOptions {
+  /** Columns that must be present (compared case-insensitively). */
+  required?: string[];
+  /** Name the staged columns in lower case (OMOP) or upper case (SNDS), whatever the file used. */
+  caseOf?: 'lower' | 'upper';
+}
+
+/** Read the first line of a text file (gunzipping .gz) to sniff its delimiter and header. */
+function headerLine(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    let text: string;
+    if (file.endsWith('.gz')) {
+      try {
+        text = gunzipSync(buf.subarray(0, n), { finishFlush: 2 }).toString('utf8');
+      } catch {
+        text = '';
+      }
+    } else text = buf.subarray(0, n).toString('utf8');
+    return text.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The delimiter of a header line: the most frequent of ';', ',', tab and '|'. */
+export function sniffDelimiter(header: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [';', ',', '\t', '|']) {
+    const count = header.split(d).length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+let stageCounter = 0;
+
+/**
+ * Stage a CSV or Parquet file as a table of text columns with `source_row`, checking required columns.
+ * CSV is copied once into a staging table (its rowid keeps file order); Parquet is read in place.
+ */
+export async function stageFile(engine: Engine, file: string, name: string, options: StageOptions = {}): Promise<StagedTable> {
+  if (!existsSync(file)) throw msg.fileNotFound(file, `the ${name} table as CSV or Parquet`);
+  const table = `stage_${name.replace(/[^A-Za-z0-9_]/g, '_')}_${++stageCounter}`;
+  const d = engine.dialect;
+  let sourceExpr: string;
+  let rawColumns: string[];
+  let rowExpr: string;
+  if (/\.parquet$/i.test(file)) {
+    sourceExpr = d.readParquet(file);
+    try {
+      rawColumns = (await engine.columnNames(`(SELECT * FROM ${sourceExpr})`)).filter((c) => c !== 'file_row_number');
+    } catch (e) {
+      throw msg.unreadableFile(file, (e as Error).message.split('\n')[0]!);
+    }
+    rowExpr = 'file_row_number + 1';
+  } else if (/\.(csv|txt)(\.gz)?$/i.test(file)) {
+    if (statSync(file).size === 0 || headerLine(file).trim() === '') throw msg.emptyFile(file);
+    const delimiter = sniffDelimiter(headerLine(file));
+    try {
+      await engine.run(`CREATE TEMP TABLE ${table}_raw AS SELECT * FROM ${d.readCsv(file, { delimiter })}`);
+    } catch (e) {
+      throw msg.unreadableFile(file, (e as Error).message.split('\n')[0]!);
+    }
+    sourceExpr = `${table}_raw`;
+    rawColumns = await engine.columnNames(sourceExpr);
+    rowExpr = 'rowid + 1';
+  } else {
+    throw msg.unsupportedFormat(file);
+  }
+  const rename = (c: string) => (options.caseOf === 'lower' ? c.toLowerCase() : options.caseOf === 'upper' ? c.toUpperCase() : c);
+  const present = new Set(rawColumns.map((c) => c.toLowerCase()));
+  const missing = (options.required ?? []).filter((c) => !present.has(c.toLowerCase()));
+  if (missing.length) throw msg.missingColumns(file, missing, rawColumns);
+  // Every column as text, so parsing (and its failures) is ours to account for.
+  const select = rawColumns.map((c) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(rename(c))}`).join(', ');
+  await engine.run(`CREATE TEMP VIEW ${table} AS SELECT CAST(${rowExpr} AS BIGINT) AS source_row, ${select} FROM ${sourceExpr}`);
+  const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${table}`));
+  if (rows === 0 && !/\.parquet$/i.test(file)) throw msg.emptyFile(file);
+  return { table, file, columns: rawColumns.map(rename), rows };
+}
+
+/** The table name a file stands for: `ER_PRS_F.csv` → `ER_PRS_F`. */
+export function tableNameOf(file: string): string {
+  return basename(file).replace(/\.(csv|txt|parquet)(\.gz)?$/i, '');
+}

@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './tables.js';
+export * from './account.js';
