@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openDuckDb, type Engine } from '../../src/engine/index.js';
 import { buildCohort, type CohortDefinition } from '../../src/cohort/buildCohort.js';
+import { personTimeline } from '../../src/cohort/personTimeline.js';
 import type { AtcCodeSet, Icd10CodeSet } from '../../src/cohort/codeSets.js';
 import { freshModelSchema, insertModelRows } from '../helpers/model.js';
 
@@ -116,5 +117,17 @@ describe('buildCohort', () => {
       if (i > 1) expect(a.persons - b.persons).toBe(b.excludedPersons);
     }
     expect(c.persons).toBe(1); // P3 is 76
+  });
+});
+
+describe('personTimeline', () => {
+  it("gathers one person's events in date order, with the study rows that concern them", async () => {
+    const c = await buildCohort(engine, { ...base, name: 'timeline' }, { schema });
+    const t = await personTimeline(engine, 'P3', { schema, studyTables: [c.table] });
+    expect(t.person).toMatchObject({ person_id: 'P3', birth_year: 1940, death_date: '2020-05-01' });
+    expect(t.dispensings.map((x) => x.date)).toEqual(['2016-01-10', '2019-01-01']);
+    expect(t.diagnoses.map((x) => x.code)).toEqual(['I214']);
+    expect(t.study[c.table]!.map((x) => x.index_date)).toEqual(['2016-01-10']);
+    expect((await personTimeline(engine, 'nobody', { schema })).person).toBeNull();
   });
 });
