@@ -1,3 +1,4 @@
+import { replaceTable } from '../engine/sql.js';
 import type { Engine } from '../engine/index.js';
 import { schemaPrefix } from '../load/model.js';
 import { designMessages as msg } from '../messages/index.js';
@@ -120,7 +121,7 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
   let current = '';
   const next = async (description: string, sql: string) => {
     const t = `${w}_s${++step}`;
-    await engine.run(`CREATE OR REPLACE TEMP TABLE ${t} AS ${sql}`);
+    await replaceTable(engine, t, sql);
     addAttritionStep(attrition, description, await countRecordsAndPersons(engine, t));
     if (current) await engine.run(`DROP TABLE ${current}`);
     current = t;
@@ -133,8 +134,10 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
 
   // All entry events, one per person and day (the first source row of that day is kept for tracing).
   const allEvents = `${w}_events`;
-  await engine.run(
-    `CREATE OR REPLACE TEMP TABLE ${allEvents} AS SELECT person_id, event_date, source_table, source_row FROM (` +
+  await replaceTable(
+    engine,
+    allEvents,
+    `SELECT person_id, event_date, source_table, source_row FROM (` +
       `SELECT e.*, row_number() OVER (PARTITION BY person_id, event_date ORDER BY source_table, source_row) AS rn FROM (${eventsSql(engine, options.schema, def.entry)}) e` +
       `) x WHERE rn = 1`,
   );

@@ -15,6 +15,15 @@ export interface SqlDialect {
   parseDate(expr: string): string;
   /** A DOUBLE from text, NULL when unparseable (',' accepted as decimal separator). */
   parseNumber(expr: string): string;
+  /** A BIGINT from text written as an integer or as a float with a zero fraction ('26318.0'), NULL otherwise. */
+  parseInteger(expr: string): string;
+  /**
+   * A 64-bit hash of several text expressions, NULL when any is NULL: a narrow key for joining and grouping on
+   * wide composite keys (the 9 DCIR join keys) without carrying them. Absent → callers join on the columns.
+   */
+  keyHash?(exprs: string[]): string;
+  /** Statement attaching an existing database file read-only under `alias` (DuckDB files); absent when the engine cannot. */
+  attachReadOnly?(path: string, alias: string): string;
   /** The row of a table alias as JSON text. */
   rowToJson(alias: string): string;
   /** Whole days from date a to date b (b - a). */
@@ -45,6 +54,10 @@ export const duckdbDialect: SqlDialect = {
     `try_strptime(trim(${expr}), '%d%m%Y')::DATE) ` +
     `ELSE try_strptime(trim(${expr}), [${acceptedDateFormats.map(quoteLiteral).join(', ')}])::DATE END`,
   parseNumber: (expr) => `TRY_CAST(replace(trim(${expr}), ',', '.') AS DOUBLE)`,
+  parseInteger: (expr) =>
+    `CASE WHEN regexp_full_match(trim(${expr}), '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_replace(trim(${expr}), '\\.0*$', '') AS BIGINT) END`,
+  attachReadOnly: (path, alias) => `ATTACH ${quoteLiteral(path)} AS ${quoteIdent(alias)} (READ_ONLY)`,
+  keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,
   addDays: (date, days) => `CAST((${date}) + CAST(${days} AS INTEGER) AS DATE)`,

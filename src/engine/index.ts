@@ -1,3 +1,5 @@
 export type { Engine, TypedColumns } from './engine.js';
 export { duckdbDialect, acceptedDateFormats, type SqlDialect, type CsvReadOptions } from './dialect.js';
 export { openDuckDb, type DuckDbOptions } from './duckdb.js';
+export { openPostgres, postgresDialect } from './postgres.js';
+export { replaceTable } from './sql.js';

@@ -1,3 +1,4 @@
+import { replaceTable } from '../engine/sql.js';
 import type { Engine, TypedColumns } from '../engine/index.js';
 import { schemaPrefix } from '../load/model.js';
 import { designMessages as msg } from '../messages/index.js';
@@ -106,14 +107,14 @@ export async function buildAnalysisTable(engine: Engine, options: AnalysisTableO
   addAttritionStep(attrition, 'cohort entries', await countRecordsAndPersons(engine, options.cohort.table));
 
   const outcomes = `${w}_outcomes`;
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${outcomes} AS SELECT DISTINCT person_id, event_date FROM (${eventsSql(engine, options.schema, options.outcome.event)}) e`);
+  await replaceTable(engine, outcomes, `SELECT DISTINCT person_id, event_date FROM (${eventsSql(engine, options.schema, options.outcome.event)}) e`);
 
   let base = `SELECT * FROM ${options.cohort.table}`;
   const prior = options.outcome.priorOutcomeDays;
   if (prior !== undefined) {
     const lower = prior === 'all' ? '' : `AND o.event_date >= ${d.addDays('c.index_date', String(-prior))}`;
     base = `SELECT c.* FROM ${options.cohort.table} c WHERE NOT EXISTS (SELECT 1 FROM ${outcomes} o WHERE o.person_id = c.person_id AND o.event_date < c.index_date ${lower})`;
-    await engine.run(`CREATE OR REPLACE TEMP TABLE ${w}_eligible AS ${base}`);
+    await replaceTable(engine, `${w}_eligible`, base);
     addAttritionStep(
       attrition,
       `no ${describeEvent(options.outcome.event)} ${prior === 'all' ? 'any time' : `in the ${prior} days`} before index`,
@@ -149,10 +150,12 @@ export async function buildAnalysisTable(engine: Engine, options: AnalysisTableO
     )
     .join(', ');
 
-  await engine.run(
-    `CREATE OR REPLACE TEMP TABLE ${w}_ends AS SELECT c.*, ${riskStart} AS risk_start, ${endCols}${covCols ? `, ${covCols}` : ''} FROM (${base}) c`,
+  await replaceTable(
+    engine,
+    `${w}_ends`,
+    `SELECT c.*, ${riskStart} AS risk_start, ${endCols}${covCols ? `, ${covCols}` : ''} FROM (${base}) c`,
   );
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${w}_end AS SELECT x.*, ${least} AS end_date FROM ${w}_ends x`);
+  await replaceTable(engine, `${w}_end`, `SELECT x.*, ${least} AS end_date FROM ${w}_ends x`);
   await engine.run(`DROP TABLE IF EXISTS ${into}`);
   const statusExpr = `CASE WHEN end_0 = end_date THEN 1 WHEN ${competing ? 'end_1 = end_date' : 'FALSE'} THEN 2 ELSE 0 END`;
   await engine.run(

@@ -1,3 +1,4 @@
+import { replaceTable } from '../engine/sql.js';
 import type { Engine } from '../engine/index.js';
 import type { RemovalKind, RowRemoval } from '../model/index.js';
 
@@ -32,7 +33,7 @@ export async function classifyRows(
     ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END`
     : 'CAST(NULL AS INTEGER)';
   const classified = `${into}_classified`;
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${classified} AS SELECT ${reasonCase} AS _rule, src.* FROM ${from} AS src`);
+  await replaceTable(engine, classified, `SELECT ${reasonCase} AS _rule, src.* FROM ${from} AS src`);
   const cols = (await engine.columnNames(classified)).filter((c) => c !== '_rule');
   const rawCols = args.rawColumns ?? cols.filter((c) => c !== 'source_row' && !c.startsWith('_'));
   const rawJson = `(SELECT ${d.rowToJson('r')} FROM (SELECT ${rawCols.map((c) => `c.${d.ident(c)}`).join(', ')}) AS r)`;
@@ -45,7 +46,7 @@ export async function classifyRows(
         `FROM ${classified} AS c WHERE c._rule IS NOT NULL`,
     );
   }
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT ${cols.map((c) => d.ident(c)).join(', ')} FROM ${classified} WHERE _rule IS NULL`);
+  await replaceTable(engine, into, `SELECT ${cols.map((c) => d.ident(c)).join(', ')} FROM ${classified} WHERE _rule IS NULL`);
   const counts = await engine.rows<{ rule: number | null; n: number }>(`SELECT _rule AS rule, count(*) AS n FROM ${classified} GROUP BY _rule`);
   await engine.run(`DROP TABLE ${classified}`);
   const removed: RowRemoval[] = [];

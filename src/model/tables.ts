@@ -4,7 +4,7 @@
 export interface ModelColumn {
   name: string;
   /** Portable SQL type. */
-  type: 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'DATE' | 'SMALLINT';
+  type: 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE PRECISION' | 'DATE' | 'SMALLINT';
 }
 
 const source: ModelColumn[] = [
@@ -33,9 +33,9 @@ export const modelTables = {
     { name: 'product_code', type: 'VARCHAR' },
     { name: 'product_vocabulary', type: 'VARCHAR' },
     { name: 'atc_code', type: 'VARCHAR' },
-    { name: 'packs', type: 'DOUBLE' },
-    { name: 'units_per_pack', type: 'DOUBLE' },
-    { name: 'days_supply', type: 'DOUBLE' },
+    { name: 'packs', type: 'DOUBLE PRECISION' },
+    { name: 'units_per_pack', type: 'DOUBLE PRECISION' },
+    { name: 'days_supply', type: 'DOUBLE PRECISION' },
     ...source,
   ],
   hospital_stay: [

@@ -1,0 +1,68 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Engine } from '../../src/engine/index.js';
+import { testEngines } from '../helpers/engines.js';
+
+describe.each(testEngines())('on $name', ({ open }) => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await open();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  describe('parseDate', () => {
+    // Every format seen in the SNDS synthetic extract and OMOP exports, written out by hand.
+    const cases: Array<[string | null, string | null]> = [
+      ['21/08/1984', '1984-08-21'], // dd/mm/yyyy (DCIR)
+      ['09032023', '2023-03-09'], // ddmmyyyy (PMSI ENT_DAT)
+      ['20230309', '2023-03-09'], // yyyymmdd (OMOP exports)
+      ['2010-01-26', '2010-01-26'], // ISO
+      ['11Jun1990:15:47:24', '1990-06-11'], // SAS datetime
+      ['06DEC1959:00:00:00', '1959-12-06'], // SAS datetime, upper-case month
+      ['2010-01-26 13:01:02', '2010-01-26'],
+      [' 21/08/1984 ', '1984-08-21'], // padded
+      ['31/02/2001', null], // impossible day
+      ['xx', null],
+      ['', null],
+      [null, null],
+    ];
+    it.each(cases)('%s → %s', async (input, expected) => {
+      const lit = input === null ? 'NULL' : engine.dialect.literal(input);
+      expect(await engine.scalar(`SELECT ${engine.dialect.parseDate(`CAST(${lit} AS VARCHAR)`)}`)).toBe(expected);
+    });
+  });
+
+  describe('engine', () => {
+    it('returns plain rows: dates as ISO text, big integers as numbers', async () => {
+      const rows = await engine.rows(`SELECT DATE '2020-02-29' AS d, CAST(12 AS BIGINT) AS n, 'a' AS s, NULL AS z`);
+      expect(rows).toEqual([{ d: '2020-02-29', n: 12, s: 'a', z: null }]);
+    });
+
+    it('returns typed columns: numbers as Float64Array with NaN for NULL', async () => {
+      const cols = await engine.columns(`SELECT * FROM (VALUES (1, 'x', 2.5), (NULL, NULL, 3.5)) t(a, b, c)`);
+      expect(cols.a).toBeInstanceOf(Float64Array);
+      expect(Array.from(cols.a as Float64Array)).toEqual([1, NaN]);
+      expect(cols.b).toEqual(['x', null]);
+      expect(Array.from(cols.c as Float64Array)).toEqual([2.5, 3.5]);
+    });
+
+    it('computes day differences portably', async () => {
+      const d = engine.dialect;
+      expect(await engine.scalar(`SELECT ${d.daysBetween("DATE '2020-01-01'", "DATE '2021-01-01'")}`)).toBe(366);
+      expect(await engine.scalar(`SELECT ${d.addDays("DATE '2020-02-28'", '2')}`)).toBe('2020-03-01');
+    });
+  });
+});
+
+describe.each(testEngines())('parseInteger and parseNumber on $name', ({ open }) => {
+  it('reads integers written as floats and decimals with a comma', async () => {
+    const engine = await open();
+    const d = engine.dialect;
+    const v = (s: string) => `CAST(${d.literal(s)} AS VARCHAR)`;
+    expect(await engine.rows(`SELECT ${d.parseInteger(v('26318.0'))} AS a, ${d.parseInteger(v('12'))} AS b, ${d.parseInteger(v('1.5'))} AS c, ${d.parseNumber(v('2,5'))} AS e, ${d.parseNumber(v('x'))} AS f`)).toEqual([
+      { a: 26318, b: 12, c: null, e: 2.5, f: null },
+    ]);
+    await engine.close();
+  });
+});
