@@ -19,6 +19,8 @@ export interface StageOptions {
   required?: string[];
   /** Name the staged columns in lower case (OMOP) or upper case (SNDS), whatever the file used. */
   caseOf?: 'lower' | 'upper';
+  /** Accept a CSV with a header and no data rows (e.g. an OMOP death table of a population with no deaths). */
+  allowEmpty?: boolean;
 }
 
 /** Read the first line of a text file (gunzipping .gz) to sniff its delimiter and header. */
@@ -98,7 +100,7 @@ export async function stageFile(engine: Engine, file: string, name: string, opti
   const select = rawColumns.map((c) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(rename(c))}`).join(', ');
   await engine.run(`CREATE TEMP VIEW ${table} AS SELECT CAST(${rowExpr} AS BIGINT) AS source_row, ${select} FROM ${sourceExpr}`);
   const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${table}`));
-  if (rows === 0 && !/\.parquet$/i.test(file)) throw msg.emptyFile(file);
+  if (rows === 0 && !/\.parquet$/i.test(file) && !options.allowEmpty) throw msg.emptyFile(file);
   return { table, file, columns: rawColumns.map(rename), rows };
 }
 

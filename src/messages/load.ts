@@ -20,6 +20,50 @@ export const loadMessages = {
     new CohorteError('unreadable-file', `${file}: could not be read as a table (${reason}).`, { file }),
   missingTable: (dir: string, table: string, what: string) =>
     new CohorteError('missing-table', `${dir}: no file for required table ${table}; expected ${what}.`, { file: dir, table }),
+
+  // --- OMOP CDM loader (src/load/omop) and hospital + claims linkage (src/load/linkage.ts) ---
+  omopNoInput: () =>
+    new CohorteError(
+      'missing-input',
+      'loadOmop: no input given; expected `dir` (a folder of OMOP CDM tables as CSV or Parquet), `files` (one path per table) or `database` (a DuckDB database file holding the CDM tables).',
+    ),
+  omopInvalidOption: (option: string, value: string, expected: string) =>
+    new CohorteError('invalid-option', `loadOmop: option '${option}' is '${value}'; expected ${expected}.`),
+  omopDatabaseUnsupported: (file: string, engine: string) =>
+    new CohorteError(
+      'unsupported-input',
+      `${file}: reading the CDM from a database file needs the DuckDB engine (the ${engine} engine cannot attach it); export the CDM tables to CSV or Parquet instead.`,
+      { file },
+    ),
+  omopDatabaseUnreadable: (file: string, reason: string) =>
+    new CohorteError('unreadable-file', `${file}: could not be opened read-only as a DuckDB database (${reason}).`, { file }),
+  targetNotEmpty: (schema: string, table: string, rows: number) =>
+    new CohorteError(
+      'target-not-empty',
+      `schema '${schema || '(default)'}': model table ${table} already holds ${rows} rows; load into an empty schema (option \`schema\`) so row accounts stay exact.`,
+      { table },
+    ),
+  linkageInvalidOption: (problem: string) => new CohorteError('invalid-option', `linkPersons: ${problem}`),
+
+  // --- SNDS loader (src/load/snds) ---
+  sndsAmbiguousTable: (dir: string, table: string, files: string[]) =>
+    new CohorteError(
+      'ambiguous-table',
+      `${dir}: several files for table ${table} (${files.join(', ')}); expected one file per table: keep one, or name it in option \`files\`.`,
+      { file: dir, table },
+    ),
+  sndsNoOutpatientFlag: (file: string) =>
+    new CohorteError(
+      'missing-column',
+      `${file}: column 'ETE_IND_TAA' not found and no ER_ETE_F file given; expected one of them to exclude hospital outpatient lines (excludeHospitalOutpatient / cleaning rule 'dcir-hospital-outpatient').`,
+      { file, column: 'ETE_IND_TAA' },
+    ),
+  sndsKeyCollision: (file: string, rows: number, expected: number) =>
+    new CohorteError(
+      'internal-error',
+      `${file}: ${rows} rows after joining ER_PHA_F to ER_PRS_F on the 9 DCIR keys, expected ${expected}: two different key tuples share a 64-bit key hash. Please report this.`,
+      { file },
+    ),
 };
 
 /** Human-readable text for each quarantine / cleaning / merge reason, used in printed row accounts. */
@@ -33,5 +77,35 @@ export const removalReasonText: Record<string, string> = {
   'return-without-dispensing': 'a return or regularisation that matches no dispensing',
   'unparseable-number': 'a required number could not be parsed',
   'end-before-start': 'end date before start date',
-  'unknown-concept': 'concept id not in the vocabulary',
+  'unknown-concept': 'concept id 0 or empty: not mapped to a standard concept',
+  // OMOP loader and linkage
+  'duplicate-key': 'identifier already used by an earlier valid row (first row in file order kept)',
+  'not-inpatient-visit': 'visit is not an inpatient stay (visit_concept_id not in the inpatient list)',
+  'ambiguous-link': 'linkage row whose id is mapped to several different ids on the other side',
+  'linked-person': 'hospital person merged into the linked claims person',
+  // SNDS loader: cleaning rules (see src/load/snds/cleaning.ts) and loader reasons
+  'dcir-invalid-nir': "beneficiary identifier not a valid NIR (BEN_CDI_NIR <> '00')",
+  'dcir-information-only': 'line sent for information only (DPN_QLF = 71)',
+  'dcir-surcharge': 'surcharge line (CPL_MAJ_TOP >= 2)',
+  'dcir-hospital-outpatient': 'hospital outpatient line already counted in the PMSI (ETE_IND_TAA = 1)',
+  'dcir-no-pharmacy-line': 'prestation with no pharmacy line: not a drug dispensing',
+  'dcir-return-netted': 'return or regularisation netted into the dispensing of the same person, care date and CIP13',
+  'dcir-same-dispensing-line': 'further line of the same person, care date and CIP13, summed into one dispensing',
+  'dcir-cancelled-dispensing': 'dispensing cancelled: its lines net to zero packs or less',
+  'dcir-zero-quantity': 'pharmacy line with zero packs and no dispensing to join',
+  'pmsi-duplicate-finess': 'AP-HP/AP-HM/HCL stay transmitted twice: geographic FINESS copy dropped',
+  'pmsi-error-ghm': "stay grouped in error (GHM starting with '90')",
+  'pmsi-inter-establishment': "inter-establishment service (SEJ_TYP = 'B')",
+  'pmsi-dummy-patient-key': 'dummy patient key NIR_ANO_17',
+  'pmsi-linkage-codes': "a linkage return code is not '0'",
+  'ambiguous-key': 'patient key matches several persons',
+  'missing-code': 'the code (diagnosis, procedure, product) is empty',
+  'beneficiary-merged': 'another IR_BEN_R row of the same person (BEN_IDT_ANO)',
+  'death-merged-with-cause': 'death date merged into the KI_CCI_R death row of the same person',
+};
+
+// --- Simulator (src/simulate): messages for bad options of simulate(). ---
+export const simulateMessages = {
+  badOption: (option: string, expected: string, got: unknown) =>
+    new CohorteError('bad-option', `simulate: option '${option}' must be ${expected}; got ${JSON.stringify(got) ?? String(got)}.`, { column: option }),
 };

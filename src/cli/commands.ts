@@ -1,0 +1,155 @@
+import { join, resolve } from 'node:path';
+import { openDuckDb, type Engine } from '../engine/index.js';
+import { loadSnds } from '../load/snds/loadSnds.js';
+import { loadOmop } from '../load/omop/loadOmop.js';
+import { linkPersons } from '../load/linkage.js';
+import { formatRowAccounts, type LoadResult } from '../load/result.js';
+import { simulate } from '../simulate/index.js';
+import { writeJsonResult } from '../results/index.js';
+import { runDemo } from './demo.js';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  summary: string;
+  help: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+  run(values: Values): Promise<number>;
+}
+
+const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+
+/** Print a load's row accounts and write them (small counts suppressed) to the output folder. */
+export function reportLoad(label: string, result: LoadResult): void {
+  console.log(`\n${label}: row accounts (rows read = loaded + removed)`);
+  console.log(formatRowAccounts(result.accounts));
+}
+
+async function withEngine<T>(fn: (engine: Engine) => Promise<T>, database?: string): Promise<T> {
+  const engine = await openDuckDb(database ? { path: database } : {});
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+export const commands: Record<string, Command> = {
+  demo: {
+    summary: 'run the example job on data-samples/ and print where its results went',
+    help: `options:
+  --data DIR   the linked sample (default data-samples/)
+  --out DIR    where results go (default out/demo/)`,
+    options: { data: { type: 'string' }, out: { type: 'string' } },
+    run: (v) => runDemo({ data: resolve(str(v, 'data') ?? 'data-samples'), out: resolve(str(v, 'out') ?? join('out', 'demo')) }),
+  },
+
+  load: {
+    summary: 'load an SNDS or OMOP extract into a DuckDB database and print the row accounts',
+    help: `options:
+  --layout snds|omop       the layout of the extract (required)
+  --dir DIR                the folder holding one file per table (CSV or Parquet)
+  --database FILE          DuckDB database file to write the model into (default: in memory, nothing kept)
+  --schema NAME            schema receiving the model tables (default: claims for snds, hospital for omop)
+  --pha FILE               SNDS only: an IR_PHA_R extract mapping CIP13 to ATC
+  --out DIR                write the row accounts as JSON (small counts suppressed) into DIR`,
+    options: {
+      layout: { type: 'string' },
+      dir: { type: 'string' },
+      database: { type: 'string' },
+      schema: { type: 'string' },
+      pha: { type: 'string' },
+      out: { type: 'string' },
+    },
+    async run(v) {
+      const layout = str(v, 'layout');
+      const dir = str(v, 'dir');
+      if ((layout !== 'snds' && layout !== 'omop') || !dir) {
+        console.error('cohorte load: --layout snds|omop and --dir DIR are required (see cohorte load --help).');
+        return 2;
+      }
+      return withEngine(async (engine) => {
+        const result =
+          layout === 'snds'
+            ? await loadSnds(engine, { dir, schema: str(v, 'schema') ?? 'claims', phaReferential: str(v, 'pha') })
+            : await loadOmop(engine, { dir, schema: str(v, 'schema') ?? 'hospital' });
+        reportLoad(`${layout.toUpperCase()} ${dir}`, result);
+        const out = str(v, 'out');
+        if (out) console.log(`\nrow accounts written to ${writeJsonResult(out, `load-${layout}`, { accounts: result.accounts, settings: result.settings })}`);
+        return 0;
+      }, str(v, 'database'));
+    },
+  },
+
+  link: {
+    summary: 'load a hospital OMOP extract and a claims SNDS extract and merge them through a linkage table',
+    help: `options:
+  --omop DIR --snds DIR --linkage FILE   the two extracts and the linkage table (hospital_person_id, claims_person_id)
+  --database FILE                        DuckDB database file to write into (default: in memory)`,
+    options: { omop: { type: 'string' }, snds: { type: 'string' }, linkage: { type: 'string' }, database: { type: 'string' } },
+    async run(v) {
+      const [omop, snds, linkage] = [str(v, 'omop'), str(v, 'snds'), str(v, 'linkage')];
+      if (!omop || !snds || !linkage) {
+        console.error('cohorte link: --omop DIR, --snds DIR and --linkage FILE are required.');
+        return 2;
+      }
+      return withEngine(async (engine) => {
+        const hospital = await loadOmop(engine, { dir: omop, schema: 'hospital' });
+        const claims = await loadSnds(engine, { dir: snds, schema: 'claims' });
+        const linked = await linkPersons(engine, { hospital, claims, linkage, into: 'linked' });
+        reportLoad('hospital (OMOP)', hospital);
+        reportLoad('claims (SNDS)', claims);
+        reportLoad('linkage', linked);
+        console.log(`\nlinked persons: ${linked.linked}, hospital only: ${linked.hospitalOnly}, claims only: ${linked.claimsOnly}`);
+        return 0;
+      }, str(v, 'database'));
+    },
+  },
+
+  simulate: {
+    summary: 'generate a synthetic linked population with planted drug effects (SNDS and/or OMOP layout)',
+    help: `options:
+  --persons N                number of persons (required)
+  --seed S                   PRNG seed (default 1): the same seed gives byte-identical files
+  --layout snds|omop|both    (default both)
+  --out DIR                  output folder (required)
+  --format csv|parquet       (default csv)
+  --messy                    add realistic messy rows to the SNDS layout`,
+    options: {
+      persons: { type: 'string' },
+      seed: { type: 'string' },
+      layout: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      messy: { type: 'boolean' },
+    },
+    async run(v) {
+      const persons = Number(str(v, 'persons'));
+      const out = str(v, 'out');
+      const layout = (str(v, 'layout') ?? 'both') as 'snds' | 'omop' | 'both';
+      const format = (str(v, 'format') ?? 'csv') as 'csv' | 'parquet';
+      if (!Number.isInteger(persons) || persons <= 0 || !out || !['snds', 'omop', 'both'].includes(layout) || !['csv', 'parquet'].includes(format)) {
+        console.error('cohorte simulate: --persons N (a positive integer) and --out DIR are required; --layout snds|omop|both; --format csv|parquet.');
+        return 2;
+      }
+      const tty = process.stderr.isTTY;
+      const summary = await simulate({
+        persons,
+        seed: Number(str(v, 'seed') ?? 1),
+        layout,
+        out,
+        format,
+        messy: Boolean(v.messy),
+        onProgress: (done, total) => {
+          const line = `simulate: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} persons`;
+          if (tty) process.stderr.write(`\r${line}`);
+          else console.error(line);
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      for (const f of summary.files) console.log(`${f.path.padEnd(34)} ${String(f.rows).padStart(10)} rows`);
+      console.log(`\n${summary.files.length} files written to ${resolve(out)} in ${summary.seconds.toFixed(1)} s (truth in truth.json)`);
+      return 0;
+    },
+  },
+};

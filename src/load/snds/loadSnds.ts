@@ -1,0 +1,110 @@
+// loadSnds: an SNDS extract (French national claims, the layout of the Health Data Hub schemas) into the event model,
+// with the standard SNDS cleaning rules. Order: persons (IR_BEN_R), deaths (KI_CCI_R, BEN_DCD_DTE), then the events
+// that are checked against birth and death: DCIR dispensings, PMSI MCO stays, ALD registrations.
+//
+// Person id: BEN_IDT_ANO (else BEN_NIR_PSA:BEN_RNG_GEM). Every (BEN_NIR_PSA, BEN_RNG_GEM) of a person is kept in
+// `<schema>.snds_person_key`; DCIR and IR_IMB_R link on both, PMSI on NIR_ANO_17 = BEN_NIR_PSA, KI_CCI_R on
+// BEN_IDT_ANO. All work is a few set-based SQL passes per table; only counts come back to JS.
+import type { Engine } from '../../engine/index.js';
+import type { ModelTableName, RowAccount } from '../../model/index.js';
+import { loadMessages as msg } from '../../messages/index.js';
+import { countModelTables, createModelTables, schemaPrefix } from '../model.js';
+import type { LoadResult } from '../result.js';
+import { loadAld } from './ald.js';
+import { beneficiaryColumns, loadBeneficiaries } from './beneficiaries.js';
+import { resolveCleaning, type SndsCleaningRule } from './cleaning.js';
+import { loadDcir, loadReferential } from './dcir.js';
+import { deathColumns, loadDeaths } from './deaths.js';
+import { resolveSndsFiles, type SndsFiles } from './files.js';
+import { loadPmsiYear } from './pmsi.js';
+import { cleanUp, stage, tmp, type SndsContext } from './steps.js';
+
+export interface LoadSndsOptions {
+  /** Folder of the extract: one file per table named after it (IR_BEN_R.csv, ER_PRS_F.parquet, T_MCO15B.csv, T_MCOaaB.csv…). */
+  dir?: string;
+  /** Files per table, instead of or on top of `dir` (a file given here wins over one found in `dir`). */
+  files?: Partial<SndsFiles>;
+  /** Engine schema receiving the model tables (created if needed; must hold no model rows yet). Default: the default schema. */
+  schema?: string;
+  /** Switch standard cleaning rules on or off (see `sndsCleaningRules`); unnamed rules keep their default. */
+  cleaning?: Partial<Record<SndsCleaningRule, boolean>>;
+  /**
+   * An IR_PHA_R extract (PHA_CIP_C13 → PHA_ATC_C07, PHA_UNT_NBR_DSES units per pack). Without it, dispensings keep
+   * their CIP13 with atc_code and units_per_pack NULL, and no product code is quarantined as unknown; with it, a
+   * CIP13 missing from the referential is quarantined ('unknown-product-code').
+   */
+  phaReferential?: string;
+  /** Drop hospital outpatient DCIR lines already counted in the PMSI (ETE_IND_TAA = 1); needs ER_ETE_F or an ETE_IND_TAA column. Default false. */
+  excludeHospitalOutpatient?: boolean;
+}
+
+let loadCounter = 0;
+
+/** Load an SNDS extract into the model tables of `schema`; returns the row account of every source table. */
+export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promise<LoadResult> {
+  const files = resolveSndsFiles(options.dir, options.files);
+  const cleaning = resolveCleaning(options.cleaning, options.excludeHospitalOutpatient);
+  const schema = options.schema ?? '';
+  const p = schemaPrefix(options.schema);
+  await createModelTables(engine, options.schema);
+  const before = await countModelTables(engine, options.schema);
+  for (const [t, n] of Object.entries(before)) if (n > 0) throw msg.targetNotEmpty(schema, t, n);
+
+  const ctx: SndsContext = { engine, p, cleaning, t: `snds${++loadCounter}`, temps: [], staged: [] };
+  const accounts: RowAccount[] = [];
+  let deathConflicts = 0;
+  try {
+    // Persons and their deaths.
+    const ben = await stage(ctx, files.IR_BEN_R, 'IR_BEN_R', beneficiaryColumns);
+    const b = await loadBeneficiaries(ctx, ben);
+    accounts.push(b.account);
+    const ki = files.KI_CCI_R ? await stage(ctx, files.KI_CCI_R, 'KI_CCI_R', deathColumns) : undefined;
+    const deaths = await loadDeaths(ctx, { ki, ben, persons: b.persons, benDeaths: b.deaths });
+    deathConflicts = deaths.conflicts;
+    await engine.run(
+      `INSERT INTO ${p}person (person_id, birth_year, birth_date, sex, death_date, source_table, source_row) ` +
+        `SELECT pe.person_id, pe.birth_year, NULL, pe.sex, pd.death_date, 'IR_BEN_R', pe.source_row FROM ${b.persons} AS pe ` +
+        `LEFT JOIN ${deaths.personDeaths} AS pd ON pd.person_id = pe.person_id`,
+    );
+
+    // Lookups for the events: by (BEN_NIR_PSA, BEN_RNG_GEM), and by BEN_NIR_PSA alone for the PMSI.
+    const personKeys = tmp(ctx, 'person_keys');
+    await engine.run(
+      `CREATE TEMP TABLE ${personKeys} AS SELECT k.ben_nir_psa AS psa, k.ben_rng_gem AS rng, k.person_id, pe.birth_year, pd.death_date ` +
+        `FROM ${p}snds_person_key AS k JOIN ${b.persons} AS pe ON pe.person_id = k.person_id LEFT JOIN ${deaths.personDeaths} AS pd ON pd.person_id = k.person_id`,
+    );
+    const psaKeys = tmp(ctx, 'psa_keys');
+    await engine.run(
+      `CREATE TEMP TABLE ${psaKeys} AS SELECT psa, min(person_id) AS person_id, count(DISTINCT person_id) AS persons, ` +
+        `min(birth_year) AS birth_year, min(death_date) AS death_date FROM ${personKeys} GROUP BY psa`,
+    );
+    accounts.push(...deaths.accounts);
+
+    if (files.ER_PRS_F && files.ER_PHA_F) {
+      const referential = options.phaReferential ? (await loadReferential(ctx, options.phaReferential)).table : undefined;
+      accounts.push(...(await loadDcir(ctx, { prs: files.ER_PRS_F, pha: files.ER_PHA_F, ete: files.ER_ETE_F, personKeys, referential })));
+    }
+    for (const year of files.mco ?? []) accounts.push(...(await loadPmsiYear(ctx, year, psaKeys)));
+    if (files.IR_IMB_R) accounts.push(await loadAld(ctx, files.IR_IMB_R, personKeys));
+  } finally {
+    await cleanUp(ctx);
+  }
+
+  const counts: Record<ModelTableName, number> = await countModelTables(engine, options.schema);
+  return {
+    layout: 'snds',
+    schema,
+    accounts,
+    counts,
+    settings: {
+      files,
+      cleaning,
+      phaReferential: options.phaReferential ?? null,
+      excludeHospitalOutpatient: cleaning['dcir-hospital-outpatient'],
+      personId: 'BEN_IDT_ANO, else BEN_NIR_PSA:BEN_RNG_GEM; all keys of a person in snds_person_key',
+      deathDatePrecedence: 'IR_BEN_R.BEN_DCD_DTE, else KI_CCI_R.BEN_DCD_DTE',
+      deathDateConflicts: deathConflicts,
+      dispensingDate: cleaning['dcir-care-date'] ? 'EXE_SOI_DTD' : 'FLX_DIS_DTD',
+    },
+  };
+}

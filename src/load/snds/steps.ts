@@ -1,0 +1,238 @@
+// Set-based building blocks of the SNDS loader: classify every row of a source against ordered rules in one SQL
+// pass, send removed rows to the quarantine table with their raw row, find exact duplicates, and build row accounts.
+// Everything runs on the engine; only counts come back to JS.
+import type { Engine } from '../../engine/index.js';
+import type { RemovalKind, RowAccount, RowRemoval } from '../../model/index.js';
+import { stageFile, type StagedTable, type StageOptions } from '../stage.js';
+import type { SndsCleaningRule } from './cleaning.js';
+
+/** State of one SNDS load: engine, target schema, switches, and the temp objects to drop at the end. */
+export interface SndsContext {
+  engine: Engine;
+  /** Model schema prefix: '' or 'schema.'. */
+  p: string;
+  cleaning: Record<SndsCleaningRule, boolean>;
+  /** Unique prefix of this load's temp tables. */
+  t: string;
+  temps: string[];
+  staged: StagedTable[];
+}
+
+/** A fresh temp table name of this load, dropped at the end. */
+export function tmp(ctx: SndsContext, name: string): string {
+  const t = `${ctx.t}_${name}`;
+  ctx.temps.push(t);
+  return t;
+}
+
+/** Stage a file with upper-case column names, remembered for clean-up. */
+export async function stage(ctx: SndsContext, file: string, name: string, required: string[], options: StageOptions = {}): Promise<StagedTable> {
+  const s = await stageFile(ctx.engine, file, name, { required, caseOf: 'upper', ...options });
+  ctx.staged.push(s);
+  return s;
+}
+
+/** Drop every temp object of the load. */
+export async function cleanUp(ctx: SndsContext): Promise<void> {
+  for (const t of ctx.temps.reverse()) await ctx.engine.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const s of ctx.staged) {
+    await ctx.engine.run(`DROP VIEW IF EXISTS ${s.table}`);
+    await ctx.engine.run(`DROP TABLE IF EXISTS ${s.table}_raw`);
+  }
+  ctx.temps.length = 0;
+  ctx.staged.length = 0;
+}
+
+/** A reason a row does not reach the model. Rules are tried in order; the first whose `when` holds wins. */
+export interface SndsRule {
+  reason: string;
+  kind: RemovalKind;
+  /** SQL condition over the FROM clause. */
+  when: string;
+  /** SQL text over the classified row's output columns: the column or link at fault, never person-level values. */
+  detail?: string;
+  /** SQL over the output columns giving the kind and reason instead (a fate inherited from a parent row). */
+  kindSql?: string;
+  reasonSql?: string;
+  /** SQL number ordering the reasons of an inherited fate within this rule (the parent's rule index). */
+  orderSql?: string;
+}
+
+/**
+ * One pass: `into` gets every row of `from` with the output `columns` ("expr AS name") plus `_rule` (index of the
+ * first matching rule, NULL when kept), `_kind`, `_reason` and `_detail`.
+ */
+export async function classify(ctx: SndsContext, args: { into: string; from: string; columns: string[]; rules: SndsRule[] }): Promise<void> {
+  const { engine } = ctx;
+  const d = engine.dialect;
+  const { rules } = args;
+  const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
+  const pick = (f: (r: SndsRule) => string) =>
+    rules.length ? `CASE x._rule ${rules.map((r, i) => `WHEN ${i} THEN ${f(r)}`).join(' ')} END` : 'NULL';
+  await engine.run(`DROP TABLE IF EXISTS ${args.into}`);
+  await engine.run(
+    `CREATE TEMP TABLE ${args.into} AS SELECT x.*, ` +
+      `CAST(${pick((r) => r.kindSql ?? d.literal(r.kind))} AS VARCHAR) AS _kind, ` +
+      `CAST(${pick((r) => r.reasonSql ?? d.literal(r.reason))} AS VARCHAR) AS _reason, ` +
+      `CAST(${pick((r) => r.detail ?? 'NULL')} AS VARCHAR) AS _detail, ` +
+      `CAST(${pick((r) => r.orderSql ?? '0')} AS INTEGER) AS _order ` +
+      `FROM (SELECT ${args.columns.join(', ')}, ${ruleCase} AS _rule FROM ${args.from}) AS x`,
+  );
+}
+
+/**
+ * Give rows of a classified table the fate of one of its rules after the fact (rare cases found by a later, cheaper
+ * pass, such as duplicates): the rule must be placed in `rules` where it belongs in the order, with `when: 'FALSE'`.
+ * Rows an earlier rule removed keep their fate.
+ */
+export async function override(ctx: SndsContext, args: { table: string; rules: SndsRule[]; reason: string; where: string; set?: string }): Promise<void> {
+  const d = ctx.engine.dialect;
+  const i = args.rules.findIndex((r) => r.reason === args.reason);
+  const r = args.rules[i]!;
+  // Earlier rules win, as in the single pass.
+  await ctx.engine.run(
+    `UPDATE ${args.table} SET _rule = ${i}, _kind = ${d.literal(r.kind)}, _reason = ${d.literal(r.reason)}, _detail = CAST(${r.detail ?? 'NULL'} AS VARCHAR), _order = 0` +
+      `${args.set ? `, ${args.set}` : ''} WHERE (_rule IS NULL OR _rule > ${i}) AND (${args.where})`,
+  );
+}
+
+/**
+ * Send the removed rows of a classified table to the quarantine table, each with its raw source row as JSON
+ * (joined back from the staged file by `rowColumn`), and count them by kind and reason, in rule order.
+ */
+export async function quarantine(
+  ctx: SndsContext,
+  args: { source: string; staged: StagedTable; table: string; rowColumn?: string },
+): Promise<RowRemoval[]> {
+  const { engine } = ctx;
+  const d = engine.dialect;
+  const row = args.rowColumn ?? 'source_row';
+  const raw = `(SELECT ${d.rowToJson('r')} FROM (SELECT ${args.staged.columns.map((c) => `s.${d.ident(c)}`).join(', ')}) AS r)`;
+  await engine.run(
+    `INSERT INTO ${ctx.p}quarantine (source_table, source_row, kind, reason, detail, raw) ` +
+      `SELECT ${d.literal(args.source)}, c.${row}, c._kind, c._reason, c._detail, ${raw} ` +
+      `FROM ${args.table} AS c JOIN ${args.staged.table} AS s ON s.source_row = c.${row} WHERE c._rule IS NOT NULL`,
+  );
+  const counts = await engine.rows<{ kind: RemovalKind; reason: string; n: number }>(
+    `SELECT _kind AS kind, _reason AS reason, count(*) AS n, min(_rule) AS r, min(_order) AS o FROM ${args.table} ` +
+      `WHERE _rule IS NOT NULL AND ${row} IS NOT NULL GROUP BY _kind, _reason ORDER BY r, o, _reason`,
+  );
+  return counts.map((c) => ({ kind: c.kind, reason: c.reason, rows: Number(c.n) }));
+}
+
+/** Rows of a classified table that passed every rule. */
+export async function keptRows(ctx: SndsContext, table: string, rowColumn = 'source_row'): Promise<number> {
+  return Number(await ctx.engine.scalar<number>(`SELECT count(*) FROM ${table} WHERE _rule IS NULL AND ${rowColumn} IS NOT NULL`));
+}
+
+/** Sum removal lists of several passes over the same source (same kind and reason add up), keeping first-seen order. */
+export function mergeRemovals(...lists: RowRemoval[][]): RowRemoval[] {
+  const out: RowRemoval[] = [];
+  for (const list of lists) {
+    for (const r of list) {
+      const same = out.find((o) => o.kind === r.kind && o.reason === r.reason);
+      if (same) same.rows += r.rows;
+      else out.push({ ...r });
+    }
+  }
+  return out;
+}
+
+export function account(source: string, files: string[], rowsRead: number, rowsLoaded: number, target: string[], removed: RowRemoval[]): RowAccount {
+  return { source, files, rowsRead, rowsLoaded, target, removed };
+}
+
+/** A narrow join key for wide composite keys: the dialect's 64-bit hash when it has one, else the columns. */
+export interface CompositeKey {
+  /** Output columns ("expr AS name") carrying the key. */
+  select(alias: string): string[];
+  /** Names of the key columns in a table holding them. */
+  names: string[];
+  /** Join condition between two aliases holding the key columns. */
+  on(a: string, b: string): string;
+  /** True (SQL) when the key is missing in an alias holding it. */
+  isNull(alias: string): string;
+}
+
+export function compositeKey(engine: Engine, columns: string[]): CompositeKey {
+  const d = engine.dialect;
+  const cols = columns.map((c) => d.ident(c));
+  if (d.keyHash) {
+    const keyHash = d.keyHash.bind(d);
+    return {
+      select: (alias) => [`${keyHash(cols.map((c) => `${alias}.${c}`))} AS kh`],
+      names: ['kh'],
+      on: (a, b) => `${a}.kh = ${b}.kh`,
+      isNull: (alias) => `${alias}.kh IS NULL`,
+    };
+  }
+  const names = cols.map((_, i) => `k${i}`);
+  return {
+    select: (alias) => cols.map((c, i) => `${alias}.${c} AS ${names[i]}`),
+    names,
+    on: (a, b) => names.map((n) => `${a}.${n} = ${b}.${n}`).join(' AND '),
+    isNull: (alias) => names.map((n) => `${alias}.${n} IS NULL`).join(' OR '),
+  };
+}
+
+/**
+ * Exact duplicates of a staged table, in a small table `into(source_row, dup_row, dup_key)` holding only candidate
+ * rows: those sharing their `candidate` key with another row, or those listed by `candidateRows` (SQL giving source
+ * rows, when a cheaper pass already found them). `dup_row` when the whole row equals an earlier one (file order),
+ * `dup_key` when only the unique `key` (if any) does. Rows absent from `into` are neither.
+ */
+export async function findDuplicates(
+  ctx: SndsContext,
+  args: { staged: StagedTable; into: string; candidate?: (alias: string) => string[]; candidateRows?: string; key?: (alias: string) => string[] },
+): Promise<void> {
+  const { engine } = ctx;
+  const d = engine.dialect;
+  const all = args.staged.columns.map((c) => `s.${d.ident(c)}`).join(', ');
+  let where: string;
+  if (args.candidateRows) where = `s.source_row IN (${args.candidateRows})`;
+  else {
+    // NULL-tolerant candidate key: a superset of the true groups; the exact partitions below decide.
+    const cand = (alias: string) => args.candidate!(alias).map((e) => `COALESCE(CAST(${e} AS VARCHAR), '')`);
+    if (d.keyHash) {
+      where = `${d.keyHash(cand('s'))} IN (SELECT ${d.keyHash(cand('g'))} FROM ${args.staged.table} AS g GROUP BY 1 HAVING count(*) > 1)`;
+    } else {
+      const g = cand('g');
+      where =
+        `EXISTS (SELECT 1 FROM (SELECT ${g.map((e, i) => `${e} AS c${i}`).join(', ')} FROM ${args.staged.table} AS g ` +
+        `GROUP BY ${g.map((_, i) => `c${i}`).join(', ')} HAVING count(*) > 1) AS m WHERE ${cand('s').map((e, i) => `m.c${i} = ${e}`).join(' AND ')})`;
+    }
+  }
+  const dupKey = args.key ? `row_number() OVER (PARTITION BY ${args.key('s').join(', ')} ORDER BY s.source_row) > 1` : 'FALSE';
+  await engine.run(`DROP TABLE IF EXISTS ${args.into}`);
+  await engine.run(
+    `CREATE TEMP TABLE ${args.into} AS SELECT s.source_row AS source_row, ` +
+      `row_number() OVER (PARTITION BY ${all} ORDER BY s.source_row) > 1 AS dup_row, ${dupKey} AS dup_key ` +
+      `FROM ${args.staged.table} AS s WHERE ${where}`,
+  );
+}
+
+/** NULL-tolerant hash of a whole staged row (candidates for exact duplicates), or undefined without a key hash. */
+export function rowHash(engine: Engine, staged: StagedTable, alias: string): string | undefined {
+  const d = engine.dialect;
+  return d.keyHash?.(staged.columns.map((c) => `COALESCE(${alias}.${d.ident(c)}, '')`));
+}
+
+// --- Value normalisation shared by the SNDS tables ---
+
+/** Trimmed text, NULL when empty. */
+export const text = (e: string) => `NULLIF(trim(${e}), '')`;
+
+/** ICD-10 code as in the model: upper case, no dots, NULL when empty. */
+export const icd10 = (e: string) => `NULLIF(upper(replace(trim(${e}), '.', '')), '')`;
+
+/** Birth rank as text without leading zeros ('01' and '1' are the same rank). */
+export const rank = (e: string) => `COALESCE(NULLIF(ltrim(trim(${e}), '0'), ''), CASE WHEN trim(${e}) <> '' THEN '0' END)`;
+
+/** Left-pad a numeric identifier that lost its leading zeros (FINESS on 9, RSA index on 10). */
+export const padKey = (e: string, n: number) => `CASE WHEN length(trim(${e})) BETWEEN 1 AND ${n - 1} THEN lpad(trim(${e}), ${n}, '0') ELSE ${text(e)} END`;
+
+/** SNDS writes "no date" as 1600-01-01 (or 0001-01-01, 9999-12-31) in optional date columns (death, end of ALD). */
+export const isPlaceholderDate = (date: string) => `(EXTRACT(YEAR FROM ${date}) <= 1600 OR EXTRACT(YEAR FROM ${date}) >= 9999)`;
+
+/** Year of a DATE. */
+export const yearOf = (date: string) => `EXTRACT(YEAR FROM ${date})`;

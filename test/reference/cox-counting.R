@@ -1,0 +1,22 @@
+# Counting-process (start, stop] data: survival's Stanford heart transplant data `heart` (transplant
+# as a time-varying covariate; one subject has up to 2 rows). Fitted by agreg.fit / agfit4 in R.
+# Rscript test/reference/cox-counting.R   (from the repository root)
+source("test/reference/cox-common.R")
+d <- heart
+d$transplant <- as.integer(as.character(d$transplant))
+out <- list(data = d)
+out$efron <- cox_info('coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d)')
+out$breslow <- cox_info('coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d, ties = "breslow")')
+out$cluster_id <- cox_info('coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d, cluster = id)')
+out$strata_surgery <- cox_info('coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), data = d)')
+out$iter2 <- cox_info('coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d, iter.max = 2)')
+out$iter1 <- cox_info('coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d, iter.max = 1)')
+fit <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d)
+fitb <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, data = d, ties = "breslow")
+fits <- coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), data = d)
+out$zph_km <- zph_info('cox.zph(fit, transform = "km")')
+out$zph_rank <- zph_info('cox.zph(fit, transform = "rank")')
+out$zph_identity <- zph_info('cox.zph(fit, transform = "identity")')
+out$zph_breslow_km <- zph_info('cox.zph(fitb, transform = "km")')
+out$zph_strata_km <- zph_info('cox.zph(fits, transform = "km")')
+write_ref(out, "test/reference/cox-counting.json")
