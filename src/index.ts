@@ -10,6 +10,8 @@ export { openDuckDb, duckdbDialect, type Engine, type TypedColumns, type SqlDial
 export { stageFile, type StagedTable, type StageOptions } from './load/stage.js';
 export { createModelTables, countModelTables } from './load/model.js';
 export { formatRowAccounts, type LoadResult } from './load/result.js';
+export { loadOmop, omopTables, type LoadOmopOptions, type OmopLoadSettings, type OmopTable } from './load/omop/index.js';
+export { linkPersons, type LinkPersonsOptions, type LinkageResult, type LinkageConflicts } from './load/linkage.js';
 
 // --- study design: code sets, cohorts, follow-up ---
 export {
@@ -40,6 +42,26 @@ export {
 
 // --- estimators ---
 export { type EstimatorData } from './estimate/input.js';
+export {
+  aalenJohansen,
+  type AalenJohansenOptions,
+  type AalenJohansenResult,
+  type AalenJohansenSingleResult,
+  type AjStratum,
+  type AjCauseCurve,
+  type AjSurvival,
+} from './estimate/aalenJohansen.js';
+export { poissonRate, type PoissonRateOptions, type PoissonRateResult } from './estimate/poissonRate.js';
+export { rateRatio, type RateRatioOptions, type RateRatioResult } from './estimate/rateRatio.js';
+export { incidenceRates, type IncidenceRatesOptions, type IncidenceRatesResult, type IncidenceRateRow } from './estimate/incidenceRates.js';
+export { lexisSplit, type LexisSplitOptions, type LexisSplitResult, type LexisSplitColumns, type LexisBand } from './estimate/lexisSplit.js';
+export {
+  directStandardise,
+  type DirectStandardiseOptions,
+  type DirectStandardiseResult,
+  type StratumRate,
+  type StandardPopulationStratum,
+} from './estimate/directStandardise.js';
 
 // --- results: the only way out ---
 export * from './results/index.js';

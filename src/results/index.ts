@@ -1,2 +1,15 @@
 export { suppressCount, suppressSmallCounts, defaultSuppression, type SuppressionSettings } from './suppress.js';
-export { writeJsonResult, countFields, type WriteOptions } from './write.js';
+export { writeJsonResult, writeSummarisedResult, countFields, type WriteOptions } from './write.js';
+export {
+  summarisedRow,
+  suppressSummarised,
+  sortSummarised,
+  summarisedCsv,
+  settingsCsv,
+  formatEstimate,
+  summarisedResultColumns,
+  countEstimateNames,
+  type SummarisedRow,
+  type ResultSettings,
+  type EstimateType,
+} from './summarisedResult.js';
