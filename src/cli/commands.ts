@@ -7,6 +7,7 @@ import { formatRowAccounts, type LoadResult } from '../load/result.js';
 import { simulate } from '../simulate/index.js';
 import { writeJsonResult } from '../results/index.js';
 import { runDemo } from './demo.js';
+import { runStudyFolder, verifyStudyFolder } from '../study/index.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -14,7 +15,7 @@ export interface Command {
   summary: string;
   help: string;
   options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
-  run(values: Values): Promise<number>;
+  run(values: Values, positionals: string[]): Promise<number>;
 }
 
 const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
@@ -103,6 +104,47 @@ export const commands: Record<string, Command> = {
         console.log(`\nlinked persons: ${linked.linked}, hospital only: ${linked.hospitalOnly}, claims only: ${linked.claimsOnly}`);
         return 0;
       }, str(v, 'database'));
+    },
+  },
+
+  run: {
+    summary: 'run a study folder in batch: results.csv, attrition, report and manifest',
+    help: `usage: cohorte run studies/<id> --data DIR --out DIR
+
+options:
+  --data DIR   the data the study reads (its layout is set in study.json)
+  --out DIR    the results folder (default out/<id>)`,
+    options: { data: { type: 'string' }, out: { type: 'string' } },
+    async run(v, positionals) {
+      const study = positionals[0];
+      const data = str(v, 'data');
+      if (!study || !data) {
+        console.error('cohorte run: a study folder and --data DIR are required (see cohorte run --help).');
+        return 2;
+      }
+      const out = resolve(str(v, 'out') ?? join('out', study.replace(/\/+$/, '').split('/').pop()!));
+      const t0 = Date.now();
+      const { files } = await runStudyFolder(study, { data, out, onStage: (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`) });
+      console.log(`\n${files.length} files written to ${out}: ${files.join(', ')}`);
+      return 0;
+    },
+  },
+
+  verify: {
+    summary: 're-run a study and check every estimate against a results folder (exit 0 only when all match)',
+    help: `usage: cohorte verify studies/<id> --data DIR --against RESULTS_DIR [--tolerance 1e-9]`,
+    options: { data: { type: 'string' }, against: { type: 'string' }, tolerance: { type: 'string' } },
+    async run(v, positionals) {
+      const study = positionals[0];
+      const [data, against] = [str(v, 'data'), str(v, 'against')];
+      if (!study || !data || !against) {
+        console.error('cohorte verify: a study folder, --data DIR and --against RESULTS_DIR are required.');
+        return 2;
+      }
+      const { differences, estimates } = await verifyStudyFolder(study, { data, against, relTolerance: Number(str(v, 'tolerance') ?? 1e-9), onStage: (s) => console.log(s) });
+      for (const d of differences) console.log(`DIFFERS  ${d.key}\n         expected ${d.expected ?? '(absent)'}, got ${d.actual ?? '(absent)'}`);
+      console.log(differences.length ? `\n${differences.length} of ${estimates} estimates differ.` : `\nall ${estimates} estimates match.`);
+      return differences.length ? 1 : 0;
     },
   },
 

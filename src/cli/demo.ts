@@ -12,10 +12,10 @@ import { CohorteError } from '../messages/index.js';
 /** One line per person: what their timeline holds (shown on the terminal only, never written). */
 function timelineLine(t: PersonTimeline): string {
   const p = t.person ?? {};
-  const span = (rows: Record<string, unknown>[], key: string) => (rows.length ? ` (${rows[0]![key]} → ${rows[rows.length - 1]![key]})` : '');
+  const span = (rows: Record<string, unknown>[], from: string, to = from) => (rows.length ? ` (${rows[0]![from]} → ${rows[rows.length - 1]![to]})` : '');
   return [
     `  ${t.personId}: born ${p.birth_year ?? '?'}, sex ${p.sex ?? '?'}${p.death_date ? `, died ${p.death_date}` : ''}`,
-    `    ${t.observationPeriods.length} observation period(s)${span(t.observationPeriods, 'start_date')}`,
+    `    ${t.observationPeriods.length} observation period(s)${span(t.observationPeriods, 'start_date', 'end_date')}`,
     `    ${t.dispensings.length} dispensing(s)${span(t.dispensings, 'date')}, ATC ${[...new Set(t.dispensings.map((d) => d.atc_code ?? '?'))].join(' ')}`,
     `    ${t.stays.length} hospital stay(s), ${t.diagnoses.length} diagnosis row(s), ${t.procedures.length} procedure(s), ${t.longTermRegistrations.length} ALD registration(s)`,
     `    sources: ${[...new Set([...t.dispensings, ...t.diagnoses, ...t.stays].map((r) => String(r.source_table)))].sort().join(', ')}`,

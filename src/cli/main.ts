@@ -23,12 +23,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(`cohorte: unknown command '${name}'.\n\n${usage}`);
     return 2;
   }
-  const { values } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
   if (values.help) {
     console.log(`cohorte ${name}: ${command.summary}\n\n${command.help}`);
     return 0;
   }
-  return command.run(values as Record<string, string | boolean | undefined>);
+  return command.run(values as Record<string, string | boolean | undefined>, positionals);
 }
 
 try {

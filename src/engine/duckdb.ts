@@ -55,7 +55,8 @@ class DuckDbEngine implements Engine {
     const cols = reader.getColumnsJS();
     const out: TypedColumns = {};
     names.forEach((name, j) => {
-      const values = cols[j]!;
+      // DuckDB returns no column arrays at all for an empty result.
+      const values = cols[j] ?? [];
       const firstNonNull = values.find((v) => v !== null && v !== undefined);
       if (typeof firstNonNull === 'number' || typeof firstNonNull === 'bigint' || typeof firstNonNull === 'boolean' || firstNonNull === undefined) {
         const a = new Float64Array(values.length);

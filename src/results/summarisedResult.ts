@@ -106,7 +106,9 @@ export function suppressSummarised(rows: SummarisedRow[], settings: SuppressionS
   for (const r of rows) {
     if (!isSmall(r, min)) continue;
     maskedCells.add(cellKey(r));
-    if (r.variable_name === 'number subjects' || r.variable_name === 'number records') maskedGroups.add(groupKey(r));
+    if (['number subjects', 'number records'].includes(r.variable_name) || ['number_subjects', 'number_records'].includes(r.estimate_name)) {
+      maskedGroups.add(groupKey(r));
+    }
   }
   // Secondary suppression over the categories (variable_level) of each variable within a group.
   const byVariable = new Map<string, SummarisedRow[]>();

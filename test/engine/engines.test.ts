@@ -66,3 +66,13 @@ describe.each(testEngines())('parseInteger and parseNumber on $name', ({ open })
     await engine.close();
   });
 });
+
+describe.each(testEngines())('empty results on $name', ({ open }) => {
+  it('returns empty typed columns for a query with no rows', async () => {
+    const engine = await open();
+    const cols = await engine.columns(`SELECT * FROM (VALUES (1, 'a')) t(x, y) WHERE x > 1`);
+    expect(Object.keys(cols)).toEqual(['x', 'y']);
+    expect(cols.x!.length).toBe(0);
+    await engine.close();
+  });
+});
