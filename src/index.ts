@@ -43,6 +43,17 @@ export {
 // --- estimators ---
 export { type EstimatorData } from './estimate/input.js';
 export {
+  kaplanMeier,
+  type KaplanMeierOptions,
+  type KaplanMeierResult,
+  type KaplanMeierSettings,
+  type KmStratum,
+  type KmMedian,
+  type KmRmst,
+  type KmConfType,
+} from './estimate/kaplanMeier.js';
+export { logRank, type LogRankOptions, type LogRankResult, type LogRankSettings } from './estimate/logRank.js';
+export {
   aalenJohansen,
   type AalenJohansenOptions,
   type AalenJohansenResult,
@@ -51,6 +62,8 @@ export {
   type AjCauseCurve,
   type AjSurvival,
 } from './estimate/aalenJohansen.js';
+export { coxph, type CoxphOptions, type CoxphResult, type CoxphSettings, type CoxTest } from './estimate/coxph.js';
+export { coxZph, type CoxZphOptions, type CoxZphResult, type CoxZphRow } from './estimate/coxZph.js';
 export { poissonRate, type PoissonRateOptions, type PoissonRateResult } from './estimate/poissonRate.js';
 export { rateRatio, type RateRatioOptions, type RateRatioResult } from './estimate/rateRatio.js';
 export { incidenceRates, type IncidenceRatesOptions, type IncidenceRatesResult, type IncidenceRateRow } from './estimate/incidenceRates.js';
