@@ -127,9 +127,7 @@ function generatedKernel(p: number): CoxKernel {
       ${accumulateSource(p, 'a', 'c', '-=')}
     }
     return sum;`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const add = new Function('x', 'w', 'ev', 'beta', 'risk', 'r0', 'r1', 'split', 'a', 'a2', 'c', 'c2', 'u', 'acc', addSrc) as CoxKernel['add'];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const remove = new Function('x', 'risk', 'list', 'q0', 'q1', 'a', 'c', removeSrc) as CoxKernel['remove'];
   return { add, remove };
 }

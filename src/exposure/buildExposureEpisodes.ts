@@ -79,10 +79,13 @@ export const maxSupplyDays = 36_500;
  *   covered_days (days of the episode actually covered by supply: exposed days minus bridged gaps and
  *   minus the grace extension), end_reason ('supply-end' | 'death' | 'observation-end': 'death' or
  *   'observation-end' when the cap truncated the episode), cap_date (the cap, NULL when none).
- * `<into>_dispensings`: every used dispensing (person_id, drug, episode_id, date, supply_days, packs,
- * units_per_pack, product_code, atc_code, source_table, source_row), so each episode traces to its
- * source rows. `<into>_excluded`: every excluded dispensing (person_id, drug, date, reason,
- * source_table, source_row).
+ * `<into>_dispensings`: every used dispensing (person_id, drug, episode_id, date, supply_days,
+ * units = packs × units_per_pack, product_code, source_table, source_row, cum_units (running total of
+ * units of the person and class, this dispensing included, for dose bands), coverage_end = F_k − 1 (the
+ * last day covered by the supplies so far, before caps), gap_days = the uncovered days it bridges
+ * (max(0, gap_k) when it continues an episode, else 0)), so each episode traces to its source rows.
+ * `<into>_excluded`: every excluded dispensing (person_id, drug, date, reason, source_table,
+ * source_row).
  */
 export async function buildExposureEpisodes(engine: Engine, options: ExposureEpisodesOptions): Promise<ExposureEpisodesResult> {
   const d = engine.dialect;
@@ -107,33 +110,39 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
   // run on integers; names come back at the end.
   const drugName = `CASE di ${drugs.map((x, i) => `WHEN ${i} THEN ${d.literal(x.name)}`).join(' ')} END`;
 
+  const keys = tmpName('keys');
   const cand = tmpName('cand');
-  const rows = tmpName('rows');
   try {
-    // 1. Every selected dispensing with its supply, day number, person key, period, cap and exclusion reason.
+    // 1. Person keys: one row per (merged) observation period, or per person, with the cap of the
+    // exposure that starts in it.
+    const deaths = `SELECT person_id, MIN(${dayNumber(d, 'death_date')}) AS death_day FROM ${p}person GROUP BY person_id`;
+    const capDay = [capAtDeath ? 'death_day' : null, capAtObservationEnd ? 'period_end' : null].filter(Boolean) as string[];
+    await engine.run(`CREATE TEMP TABLE ${keys} AS
+      SELECT k.*, ${capDay.length === 0 ? 'CAST(NULL AS INTEGER)' : capDay.length === 1 ? capDay[0] : `LEAST(${capDay.join(', ')})`} AS cap_day,
+        ${capAtDeath ? `CASE WHEN death_day IS NOT NULL AND (period_end IS NULL OR death_day <= period_end) THEN 'death' ELSE 'observation-end' END` : `'observation-end'`} AS cap_kind
+      FROM (${
+        capAtObservationEnd
+          ? `SELECT mp.person_id, DENSE_RANK() OVER (ORDER BY mp.person_id) AS pk, mp.period_start, mp.period_end, de.death_day
+             FROM (${mergedPeriodsSql(engine, p)}) mp LEFT JOIN (${deaths}) de ON de.person_id = mp.person_id`
+          : `SELECT person_id, ROW_NUMBER() OVER () AS pk, CAST(NULL AS INTEGER) AS period_start, CAST(NULL AS INTEGER) AS period_end, death_day FROM (${deaths}) de`
+      }) k`);
+
+    // 2. Every selected dispensing with its supply, day number, person key, period and exclusion reason.
+    // Only the columns needed later are kept: every window pass below carries them.
     const selects = drugs.map((drug, i) => {
       const rule = rules[drug.name]!;
       const missing = missingSupplyReasonSql(rule, 'x');
       return (
-        `SELECT ${i} AS di, x.person_id, x.date, x.product_code, x.atc_code, x.packs, x.units_per_pack, ` +
+        `SELECT ${i} AS di, x.person_id, x.date, x.product_code, x.packs * x.units_per_pack AS units, ` +
         `x.source_table, x.source_row, ${daysSupplySql(rule, 'x')} AS supply_raw, ` +
         `CASE ${missing.map(([c, r]) => `WHEN ${c} THEN ${d.literal(r)}`).join(' ')} END AS missing_reason ` +
         `FROM ${p}dispensing x WHERE ${drugSelectorSql(drug, d, 'x')}`
       );
     });
-    const deaths = `SELECT person_id, MIN(${dayNumber(d, 'death_date')}) AS death_day FROM ${p}person GROUP BY person_id`;
-    const keys = capAtObservationEnd
-      ? `SELECT mp.person_id, DENSE_RANK() OVER (ORDER BY mp.person_id) AS pk, mp.period_start, mp.period_end, de.death_day
-         FROM (${mergedPeriodsSql(engine, p)}) mp LEFT JOIN (${deaths}) de ON de.person_id = mp.person_id`
-      : `SELECT person_id, ROW_NUMBER() OVER () AS pk, CAST(NULL AS INTEGER) AS period_start, CAST(NULL AS INTEGER) AS period_end, death_day FROM (${deaths}) de`;
-    const capDay = [capAtDeath ? 'k.death_day' : null, capAtObservationEnd ? 'k.period_end' : null].filter(Boolean) as string[];
     await engine.run(`CREATE TEMP TABLE ${cand} AS
-      WITH sel AS (${selects.join(' UNION ALL ')}),
-      k AS (${keys})
-      SELECT sel.di, sel.person_id, sel.date, sel.product_code, sel.atc_code, sel.packs, sel.units_per_pack, sel.source_table, sel.source_row,
-        sel.supply_raw, ${dayNumber(d, 'sel.date')} AS day, k.pk, k.period_start,
-        ${capDay.length === 0 ? 'CAST(NULL AS INTEGER)' : capDay.length === 1 ? capDay[0] : `LEAST(${capDay.join(', ')})`} AS cap_day,
-        ${capAtDeath ? `CASE WHEN k.death_day IS NOT NULL AND (k.period_end IS NULL OR k.death_day <= k.period_end) THEN 'death' ELSE 'observation-end' END` : `'observation-end'`} AS cap_kind,
+      SELECT ROW_NUMBER() OVER () AS rid, sel.di, k.pk, sel.person_id, ${dayNumber(d, 'sel.date')} AS day, k.period_start,
+        CASE WHEN sel.supply_raw >= 1 AND sel.supply_raw <= ${maxSupplyDays} THEN CAST(sel.supply_raw AS INTEGER) END AS supply,
+        sel.units, sel.product_code, sel.source_table, sel.source_row,
         CASE WHEN sel.date IS NULL THEN 'missing-date'
           WHEN sel.missing_reason IS NOT NULL THEN sel.missing_reason
           WHEN sel.supply_raw < 1 THEN 'non-positive-supply'
@@ -141,53 +150,66 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
           WHEN k.pk IS NULL THEN ${capAtObservationEnd ? `'outside-observation'` : `'unknown-person'`}
           ${capAtDeath ? `WHEN k.death_day IS NOT NULL AND ${dayNumber(d, 'sel.date')} > k.death_day THEN 'after-death'` : ''}
         END AS reason
-      FROM sel
-      LEFT JOIN k ON k.person_id = sel.person_id ${capAtObservationEnd ? `AND ${dayNumber(d, 'sel.date')} BETWEEN k.period_start AND k.period_end` : ''}`);
+      FROM (${selects.join(' UNION ALL ')}) sel
+      LEFT JOIN ${keys} k ON k.person_id = sel.person_id ${capAtObservationEnd ? `AND ${dayNumber(d, 'sel.date')} BETWEEN k.period_start AND k.period_end` : ''}`);
 
-    // 2. Running end F, gap, new-episode flag and episode number of every used dispensing (steps 4–5).
-    const wp = `PARTITION BY pk, di, period_start ORDER BY day, supply`;
+    // 3. Running end F, gap, new-episode flag and episode number of every used dispensing (steps 4–5),
+    // written straight into <into>_dispensings. One running MAX over the preceding rows gives both
+    // F_(k−1) and F_k = max(F_(k−1), …).
+    // rid makes the order total: every window pass must see same-day dispensings in the same order.
+    const order = `ORDER BY day, supply, rid`;
+    const wp = `PARTITION BY pk, di, period_start ${order}`;
     const graceOf = (supply: string) => ('days' in grace ? num(grace.days) : `FLOOR(${num(grace.percentOfSupply)} * ${supply} / 100.0 + 0.000000001)`);
-    const runningEnd = stockpiling
-      ? `l1b AS (SELECT l1.*, cum + MAX(day - cum + supply) OVER (${wp} ROWS UNBOUNDED PRECEDING) AS f,
-            cum - supply + MAX(day - cum + supply) OVER (${wp} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS f_prev FROM l1)`
-      : `l1b AS (SELECT l1.*, MAX(day + supply) OVER (${wp} ROWS UNBOUNDED PRECEDING) AS f,
-            MAX(day + supply) OVER (${wp} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS f_prev FROM l1)`;
-    await engine.run(`CREATE TEMP TABLE ${rows} AS
-      WITH u AS (SELECT c.*, CAST(CASE WHEN reason IS NULL THEN supply_raw END AS INTEGER) AS supply FROM ${cand} c WHERE reason IS NULL),
-      l1 AS (SELECT u.*, ${stockpiling ? `SUM(supply) OVER (${wp} ROWS UNBOUNDED PRECEDING)` : '0'} AS cum, LAG(supply) OVER (${wp}) AS prev_supply FROM u),
-      ${runningEnd},
-      l2 AS (SELECT l1b.*, CASE WHEN f_prev IS NULL OR day > f_prev + ${graceOf('prev_supply')} THEN 1 ELSE 0 END AS is_new FROM l1b)
-      SELECT l2.*, SUM(is_new) OVER (PARTITION BY pk, di ORDER BY day, supply ROWS UNBOUNDED PRECEDING) AS episode_id,
-        CASE WHEN is_new = 0 AND day > f_prev THEN day - f_prev ELSE 0 END AS gap
-      FROM l2`);
+    // Sums of INTEGER columns are cast back to BIGINT: wider types slow every later window pass.
+    const running = stockpiling
+      ? `l1 AS (SELECT u.*, CAST(SUM(supply) OVER (${wp} ROWS UNBOUNDED PRECEDING) AS BIGINT) AS cum, LAG(supply) OVER (${wp}) AS prev_supply FROM u),
+         l2 AS (SELECT l1.*, day - cum + supply AS term, MAX(day - cum + supply) OVER (${wp} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS m_prev FROM l1),
+         l3 AS (SELECT l2.*, cum - supply + m_prev AS f_prev, cum + CASE WHEN m_prev IS NOT NULL AND m_prev > term THEN m_prev ELSE term END AS f FROM l2)`
+      : `l2 AS (SELECT u.*, LAG(supply) OVER (${wp}) AS prev_supply,
+           MAX(day + supply) OVER (${wp} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS f_prev FROM u),
+         l3 AS (SELECT l2.*, CASE WHEN f_prev IS NOT NULL AND f_prev > day + supply THEN f_prev ELSE day + supply END AS f FROM l2)`;
+    // The window passes carry only narrow integer columns (they sort everything they carry); the
+    // text columns come back by rid at the end.
+    await engine.run(`DROP TABLE IF EXISTS ${dispensingsTable}`);
+    await engine.run(`CREATE TABLE ${dispensingsTable} AS
+      WITH u AS (SELECT rid, di, pk, day, period_start, supply, units FROM ${cand} WHERE reason IS NULL),
+      ${running},
+      l4 AS (SELECT l3.*, CASE WHEN f_prev IS NULL OR day > f_prev + ${graceOf('prev_supply')} THEN 1 ELSE 0 END AS is_new FROM l3),
+      l5 AS (SELECT rid, day, supply, f,
+        CAST(SUM(is_new) OVER (PARTITION BY pk, di ${order} ROWS UNBOUNDED PRECEDING) AS INTEGER) AS episode_id,
+        SUM(units) OVER (PARTITION BY pk, di ${order} ROWS UNBOUNDED PRECEDING) AS cum_units,
+        CAST(CASE WHEN is_new = 0 AND day > f_prev THEN day - f_prev ELSE 0 END AS INTEGER) AS gap_days
+        FROM l4)
+      SELECT c.person_id, ${drugName.replace('CASE di', 'CASE c.di')} AS drug, l5.episode_id, ${dateOf(d, 'l5.day')} AS date, l5.supply AS supply_days,
+        c.units, c.product_code, c.source_table, c.source_row, l5.cum_units, ${dateOf(d, 'l5.f - 1')} AS coverage_end, l5.gap_days
+      FROM l5 JOIN ${cand} c ON c.rid = l5.rid`);
 
-    // 3. Episodes (step 6). The last dispensing's supply is found by packing (day, supply) into one key.
-    const lastSupply = `MAX(CAST(day AS BIGINT) * 1048576 + supply) - MAX(CAST(day AS BIGINT)) * 1048576`;
+    // 4. Episodes (step 6), with the cap of the period holding their start. The last dispensing's
+    // supply is found by packing (day, supply) into one key.
+    const dd = dayNumber(d, 'date');
+    const lastSupply = `MAX(CAST(${dd} AS BIGINT) * 1048576 + supply_days) - MAX(CAST(${dd} AS BIGINT)) * 1048576`;
     await engine.run(`DROP TABLE IF EXISTS ${into}`);
     await engine.run(`CREATE TABLE ${into} AS
-      SELECT person_id, ${drugName} AS drug, CAST(episode_id AS INTEGER) AS episode_id, ${dateOf(d, 'start_day')} AS start_date, ${dateOf(d, 'end_day')} AS end_date,
+      SELECT person_id, drug, episode_id, ${dateOf(d, 'start_day')} AS start_date, ${dateOf(d, 'end_day')} AS end_date,
         CAST(n_dispensings AS INTEGER) AS n_dispensings, CAST(supply_days AS INTEGER) AS supply_days,
         CAST(end_day - start_day + 1 AS INTEGER) AS exposed_days, CAST(covered_days AS INTEGER) AS covered_days,
         end_reason, ${dateOf(d, 'cap_day')} AS cap_date
       FROM (
-        SELECT a.*,
+        SELECT b.*,
           CASE WHEN cap_day IS NOT NULL AND raw_end > cap_day THEN cap_day ELSE raw_end END AS end_day,
           CASE WHEN cap_day IS NOT NULL AND supply_end > cap_day THEN cap_day ELSE supply_end END - start_day + 1 - gaps AS covered_days,
           CASE WHEN cap_day IS NOT NULL AND raw_end > cap_day THEN cap_kind ELSE 'supply-end' END AS end_reason
         FROM (
-          SELECT MIN(person_id) AS person_id, di, episode_id, MIN(day) AS start_day, MAX(f) - 1 AS supply_end,
-            MAX(f) - 1 ${extendByGrace ? `+ ${graceOf(`(${lastSupply})`)}` : ''} AS raw_end,
-            COUNT(*) AS n_dispensings, SUM(supply) AS supply_days, SUM(gap) AS gaps, MAX(cap_day) AS cap_day, MAX(cap_kind) AS cap_kind
-          FROM ${rows} GROUP BY pk, di, episode_id) a) b`);
+          SELECT a.*, k.cap_day, k.cap_kind FROM (
+            SELECT person_id, drug, episode_id, MIN(${dd}) AS start_day, MAX(${dayNumber(d, 'coverage_end')}) AS supply_end,
+              MAX(${dayNumber(d, 'coverage_end')}) ${extendByGrace ? `+ ${graceOf(`(${lastSupply})`)}` : ''} AS raw_end,
+              COUNT(*) AS n_dispensings, SUM(supply_days) AS supply_days, SUM(gap_days) AS gaps
+            FROM ${dispensingsTable} GROUP BY person_id, drug, episode_id) a
+          JOIN ${keys} k ON k.person_id = a.person_id ${capAtObservationEnd ? 'AND a.start_day BETWEEN k.period_start AND k.period_end' : ''}) b) c`);
 
-    await engine.run(`DROP TABLE IF EXISTS ${dispensingsTable}`);
-    await engine.run(`CREATE TABLE ${dispensingsTable} AS
-      SELECT person_id, ${drugName} AS drug, CAST(episode_id AS INTEGER) AS episode_id, date, supply AS supply_days, packs, units_per_pack, product_code, atc_code,
-        source_table, source_row
-      FROM ${rows}`);
     await engine.run(`DROP TABLE IF EXISTS ${excludedTable}`);
     await engine.run(`CREATE TABLE ${excludedTable} AS
-      SELECT person_id, ${drugName} AS drug, date, reason, source_table, source_row FROM ${cand} WHERE reason IS NOT NULL`);
+      SELECT person_id, ${drugName} AS drug, ${dateOf(d, 'day')} AS date, reason, source_table, source_row FROM ${cand} WHERE reason IS NOT NULL`);
 
     // Counts: small aggregates only.
     const byReason = await engine.rows<{ drug: string; reason: string | null; n: number }>(
@@ -262,7 +284,7 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
     };
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${cand}`);
-    await engine.run(`DROP TABLE IF EXISTS ${rows}`);
+    await engine.run(`DROP TABLE IF EXISTS ${keys}`);
   }
 }
 

@@ -71,7 +71,6 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
   }
 
   const ix = tmpName('ix');
-  const bp = tmpName('bp');
   try {
     await engine.run(`CREATE TEMP TABLE ${ix} AS
       SELECT person_id, ${dayNumber(d, 'index_date')} AS i0, ${dayNumber(d, 'end_date')} AS t_end,
@@ -79,11 +78,28 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
         CASE WHEN index_date IS NULL OR end_date IS NULL THEN 'missing-date' WHEN end_date < index_date THEN 'end-before-index' END AS reason
       FROM ${index}`);
 
-    // Breakpoints: days on which a component of the state may change, with its new value.
+    // Breakpoints: days on which a component of the state changes, with its new value. Every one is a
+    // real change (an episode starts, ends or turns past; a band is entered), and episodes of a class
+    // are at least one day apart, so consecutive rows always differ and need no merging.
     const nullInt = 'CAST(NULL AS INTEGER)';
     const thresholds = durationBands.slice(1).map((b, i) => `SELECT ${i + 1} AS i, ${num(b)} AS b`);
-    const doseExpr = !ddd ? null : 'unitsPerDdd' in ddd ? `x.packs * x.units_per_pack / ${num(ddd.unitsPerDdd)}` : `x.packs * x.units_per_pack * dt.ddd_per_unit`;
-    const doseFrom = ddd && 'table' in ddd ? `LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code` : '';
+    const dday = dayNumber(d, 'x.date');
+    // Cumulative dose bands: the first day of each band above 0 (cumulative doses only grow).
+    const dddBreaks = !ddd || dddBands.length === 1
+      ? null
+      : 'unitsPerDdd' in ddd
+        ? `SELECT x.person_id, MIN(${dday}) AS day, x.band FROM (
+             SELECT x.person_id, x.date, ${bandIndexSql(`x.cum_units / ${num(ddd.unitsPerDdd)}`, dddBands)} AS band
+             FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id
+             WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dday} <= i.t_end) x
+           WHERE x.band > 0 GROUP BY x.person_id, x.band`
+        : `SELECT person_id, MIN(day) AS day, band FROM (
+             SELECT person_id, day, ${bandIndexSql('cum', dddBands)} AS band FROM (
+               SELECT x.person_id, ${dday} AS day,
+                 SUM(x.units * dt.ddd_per_unit) OVER (PARTITION BY x.person_id ORDER BY x.date, x.supply_days ROWS UNBOUNDED PRECEDING) AS cum
+               FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code
+               WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dday} <= i.t_end) c) b
+           WHERE band > 0 GROUP BY person_id, band`;
     const parts = [
       `SELECT person_id, s AS day, 1 AS st, ${nullInt} AS db, ${nullInt} AS ddb FROM ep`,
       ...(R > 0 ? [`SELECT person_id, e + 1, 2, ${nullInt}, ${nullInt} FROM ep WHERE next_s IS NULL OR e + 1 < next_s`] : []),
@@ -92,57 +108,46 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
         ? [`SELECT ep.person_id, ep.s + th.b - ep.cb - 1, ${nullInt}, th.i, ${nullInt} FROM ep CROSS JOIN (${thresholds.join(' UNION ALL ')}) th
             WHERE ep.s + th.b - ep.cb - 1 BETWEEN ep.s AND ep.e`]
         : []),
-      ...(ddd && dddBands.length > 1 ? [`SELECT person_id, day, ${nullInt}, ${nullInt}, band FROM ddc WHERE band <> COALESCE(prev_band, 0)`] : []),
+      ...(dddBreaks ? [`SELECT person_id, day, ${nullInt}, ${nullInt}, band FROM (${dddBreaks}) dd`] : []),
       `SELECT person_id, fstart, ${nullInt}, ${nullInt}, ${nullInt} FROM ${ix} WHERE reason IS NULL`,
     ];
-    await engine.run(`CREATE TEMP TABLE ${bp} AS
+
+    // One window pass: carry each component forward (bands only grow, so a running max; the status is
+    // packed with its day so the running max picks the latest) and find where the next row starts.
+    const w = `PARTITION BY bp.person_id ORDER BY bp.day`;
+    await engine.run(`DROP TABLE IF EXISTS ${into}`);
+    await engine.run(`CREATE TABLE ${into} AS
       WITH ep AS (
         SELECT person_id, s, e, LEAD(s) OVER (PARTITION BY person_id ORDER BY s) AS next_s,
           COALESCE(SUM(e - s + 1) OVER (PARTITION BY person_id ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cb
         FROM (SELECT x.person_id, ${dayNumber(d, 'x.start_date')} AS s, ${dayNumber(d, 'x.end_date')} AS e
-              FROM ${episodes} x JOIN ${ix} i ON i.person_id = x.person_id WHERE x.drug = ${drug} AND i.reason IS NULL) a),
-      dd AS (${
-        doseExpr
-          ? `SELECT x.person_id, ${dayNumber(d, 'x.date')} AS day, SUM(COALESCE(${doseExpr}, 0)) AS ddd
-             FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id ${doseFrom}
-             WHERE x.drug = ${drug} AND i.reason IS NULL GROUP BY x.person_id, ${dayNumber(d, 'x.date')}`
-          : `SELECT CAST(NULL AS VARCHAR) AS person_id, 0 AS day, 0.0 AS ddd WHERE 1 = 0`
-      }),
-      dc AS (SELECT person_id, day, SUM(ddd) OVER (PARTITION BY person_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS cum FROM dd),
-      db AS (SELECT person_id, day, ${bandIndexSql('cum', dddBands)} AS band FROM dc),
-      ddc AS (SELECT person_id, day, band, LAG(band) OVER (PARTITION BY person_id ORDER BY day) AS prev_band FROM db)
-      SELECT person_id, day, MAX(st) AS st, MAX(db) AS db, MAX(ddb) AS ddb FROM (${parts.join(' UNION ALL ')}) u
-      GROUP BY person_id, day`);
-
-    // Carry each component forward (bands only grow, so a running max; the status is packed with its
-    // day so the running max picks the latest), cut the follow-up into segments, merge equal neighbours.
-    const w = `PARTITION BY person_id ORDER BY day ROWS UNBOUNDED PRECEDING`;
-    const w2 = `PARTITION BY person_id ORDER BY first_day`;
-    await engine.run(`DROP TABLE IF EXISTS ${into}`);
-    await engine.run(`CREATE TABLE ${into} AS
-      WITH cf AS (
-        SELECT person_id, day, MAX((day + ${keyShift}) * 4 + st) OVER (${w}) AS stkey, MAX(db) OVER (${w}) AS db, MAX(ddb) OVER (${w}) AS ddb FROM ${bp}),
+              FROM ${episodes} x JOIN ${ix} i ON i.person_id = x.person_id
+              WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dayNumber(d, "x.start_date")} <= i.t_end) a),
+      bp AS (
+        SELECT u.person_id, u.day, MAX(u.st) AS st, MAX(u.db) AS db, MAX(u.ddb) AS ddb
+        FROM (${parts.join(' UNION ALL ')}) u JOIN ${ix} i ON i.person_id = u.person_id
+        WHERE u.day <= i.t_end GROUP BY u.person_id, u.day),
+      cf AS (
+        SELECT bp.person_id, bp.day, LEAD(bp.day) OVER (${w}) AS next_day,
+          MAX((bp.day + ${keyShift}) * 4 + bp.st) OVER (${w} ROWS UNBOUNDED PRECEDING) AS stkey,
+          MAX(bp.db) OVER (${w} ROWS UNBOUNDED PRECEDING) AS db, MAX(bp.ddb) OVER (${w} ROWS UNBOUNDED PRECEDING) AS ddb
+        FROM bp),
       seg AS (
-        SELECT cf.person_id, cf.day AS first_day,
-          COALESCE(LEAD(cf.day) OVER (PARTITION BY cf.person_id ORDER BY cf.day) - 1, i.t_end) AS last_day,
-          COALESCE(cf.stkey % 4, 0) AS st, COALESCE(cf.db, 0) AS db, COALESCE(cf.ddb, 0) AS ddb, i.i0
+        SELECT cf.person_id, cf.day - i.i0 - 1 AS start0, COALESCE(cf.next_day - 1, i.t_end) - i.i0 AS stop,
+          COALESCE(cf.stkey % 4, 0) AS st, COALESCE(cf.db, 0) AS db, COALESCE(cf.ddb, 0) AS ddb
         FROM cf JOIN ${ix} i ON i.person_id = cf.person_id
-        WHERE i.reason IS NULL AND cf.day >= i.fstart AND cf.day <= i.t_end),
-      chg AS (
-        SELECT seg.*, CASE WHEN LAG(st) OVER (${w2}) = st AND LAG(db) OVER (${w2}) = db AND LAG(ddb) OVER (${w2}) = ddb THEN 0 ELSE 1 END AS brk FROM seg),
-      grp AS (SELECT chg.*, SUM(brk) OVER (${w2} ROWS UNBOUNDED PRECEDING) AS g FROM chg),
-      merged AS (
-        SELECT person_id, st, db, ddb, MIN(first_day) - MIN(i0) - 1 AS start0, MAX(last_day) - MIN(i0) AS stop
-        FROM grp GROUP BY person_id, g, st, db, ddb)
+        WHERE cf.day >= i.fstart)
       SELECT person_id, CAST(CASE WHEN start0 < 0 THEN 0 ELSE start0 END AS INTEGER) AS start, CAST(stop AS INTEGER) AS stop,
         ${bandLabelSql('st', stateNames, d)} AS state,
         ${bandLabelSql('db', durationLabels, d)} AS cum_days_band,
         ${ddd ? bandLabelSql('ddb', dddLabels, d) : 'CAST(NULL AS VARCHAR)'} AS cum_ddd_band
-      FROM merged`);
+      FROM seg`);
 
     const reasons = await engine.rows<{ reason: string | null; n: number }>(`SELECT reason, COUNT(*) AS n FROM ${ix} GROUP BY reason`);
     const intervals = Number((await engine.scalar<number>(`SELECT COUNT(*) FROM ${into}`)) ?? 0);
     const personsOutput = Number((await engine.scalar<number>(`SELECT COUNT(DISTINCT person_id) FROM ${into}`)) ?? 0);
+    const doseExpr = !ddd ? null : 'unitsPerDdd' in ddd ? 'x.units' : 'x.units * dt.ddd_per_unit';
+    const doseFrom = ddd && 'table' in ddd ? `LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code` : '';
     const withoutDose = doseExpr
       ? Number(
           (await engine.scalar<number>(
@@ -175,7 +180,6 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
     };
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${ix}`);
-    await engine.run(`DROP TABLE IF EXISTS ${bp}`);
   }
 }
 

@@ -95,6 +95,56 @@ export const estimateMessages = {
   coxWarnUnstableLoglik: () =>
     'coxph: the log-likelihood at the initial values is not finite (exp overflow); the fit stopped at the initial values.',
 
+  // --- comparative effectiveness (logisticRegression, propensityScore, matchOnPropensity, weightByPropensity,
+  //     adjustedRisk, balanceTable, tableOne, covariateMatrix, covariateTable, targetTrial) ---
+  badOption: (estimator: string, name: string, value: unknown, expected: string) =>
+    new CohorteError('bad-option', `${estimator}: ${name} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}.`),
+  notBinary: (column: string, row: number, what: string) =>
+    new CohorteError('not-binary', `${where({ column, row })}${what} must be coded 0/1 (or false/true).`, { column, row }),
+  nonFiniteValue: (column: string, row: number) =>
+    new CohorteError('non-finite-value', `${where({ column, row })}expected a finite number (Infinity is not a valid covariate value).`, { column, row }),
+  zeroTotalWeight: (estimator: string) =>
+    new CohorteError('zero-total-weight', `${estimator}: every complete row has weight 0; nothing to fit.`),
+  needsBothGroups: (estimator: string, column: string) =>
+    new CohorteError('needs-both-groups', `${estimator}: column '${column}' must hold both values 0 (comparator) and 1 (target) among the complete rows.`),
+  psOutOfRange: (column: string, row: number) =>
+    new CohorteError('ps-out-of-range', `${where({ column, row })}a propensity score must lie strictly between 0 and 1 (a score of 0 or 1 gives an infinite weight: check the propensity model for separation).`, { column, row }),
+  psOrLogit: (estimator: string) =>
+    new CohorteError('ps-or-logit', `${estimator}: give exactly one of ps (a propensity score column) or logitPs (its logit).`),
+  weightsOrMatched: (estimator: string) =>
+    new CohorteError('weights-or-matched', `${estimator}: give at most one of weights (a weight column) or matchedSet (a matched-set column from matchOnPropensity).`),
+  notTwoGroups: (estimator: string, column: string, levels: unknown[]) =>
+    new CohorteError('not-two-groups', `${estimator}: column '${column}' must hold exactly 2 groups among the complete rows, found ${levels.length} (${levels.slice(0, 5).map(String).join(', ')}${levels.length > 5 ? ', …' : ''}).`),
+  unknownLevel: (estimator: string, column: string, level: unknown) =>
+    new CohorteError('unknown-level', `${estimator}: ${String(level)} is not a value of column '${column}'.`),
+  duplicateName: (estimator: string, name: string) =>
+    new CohorteError('duplicate-name', `${estimator}: the name '${name}' is used twice; covariate and variable names must be unique.`),
+  logisticWarnNotConverged: (maxIter: number) =>
+    `logisticRegression: the algorithm did not converge in maxIter = ${maxIter} iterations (R: "glm.fit: algorithm did not converge"); the estimates are those of the last iteration.`,
+  logisticWarnFitted01: () =>
+    'logisticRegression: fitted probabilities numerically 0 or 1 occurred (R: "glm.fit: fitted probabilities numerically 0 or 1 occurred"): a sign of (quasi-)complete separation; the coefficients involved and their standard errors are not meaningful (consider penalty, or dropping or merging the covariate).',
+  logisticWarnSeparation: (term: string, level: number, outcome: number) =>
+    `logisticRegression: covariate '${term}' (quasi-)completely separates the outcome: every row with ${term} = ${level} has outcome ${outcome}, so its maximum-likelihood coefficient is infinite.`,
+  logisticWarnAliased: (terms: string[]) =>
+    `logisticRegression: ${terms.join(', ')} ${terms.length > 1 ? 'are' : 'is'} collinear with the other covariates (or constant) and was dropped: coefficient null, as R's NA ("not defined because of singularities").`,
+  logisticWarnNonFiniteCoef: (iteration: number) =>
+    `logisticRegression: non-finite coefficients at iteration ${iteration} (R: "glm.fit: non-finite coefficients"); the fit stopped.`,
+  psWarnPoorOverlap: (group: string, fraction: number, interval: [number, number]) =>
+    `propensityScore: only ${(100 * fraction).toFixed(1)}% of the ${group} group have a preference score in [${interval[0]}, ${interval[1]}] (empirical equipoise asks for at least half of each group, Walker et al. 2013): the groups overlap poorly.`,
+  matchWarnFewControls: (nTreated: number, nControls: number, ratio: number) =>
+    `matchOnPropensity: ${nControls} comparator persons for ${nTreated} target persons at ratio ${ratio}: not every target person can get ${ratio} match${ratio > 1 ? 'es' : ''} without replacement.`,
+  weightWarnExtreme: (group: string, max: number) =>
+    `weightByPropensity: the largest weight in group ${group} is ${max.toPrecision(4)}; extreme weights inflate the variance (consider truncate, or the 'overlap' estimand).`,
+  bootstrapFailedReplicates: (failed: number, replicates: number) =>
+    `bootstrap: ${failed} of ${replicates} replicates gave no estimate (e.g. nobody at risk at a horizon in the resample) and were left out of the percentile intervals.`,
+  riskHorizonBeyondFollowUp: (horizon: number, group: string) =>
+    `riskAtHorizon: horizon ${horizon} is after the last follow-up time in group ${group}; its risk is null (not estimable).`,
+  immortalTime: (detail: string) =>
+    new CohorteError('immortal-time', `targetTrialProtocol: immortal time: ${detail}`),
+  badProtocol: (field: string, expected: string) =>
+    new CohorteError('bad-protocol', `targetTrialProtocol: ${field} must be ${expected}.`),
+  // --- end of comparative effectiveness ---
+
   // --- rates / Lexis / standardisation (poissonRate, rateRatio, incidenceRates, lexisSplit, directStandardise) ---
   badCount: (what: string, value: unknown, wholeNumber = true) =>
     new CohorteError('bad-count', `${what} must be a finite non-negative ${wholeNumber ? 'whole number' : 'number'} of events, got ${String(value)}.`),
@@ -132,6 +182,19 @@ export const estimateMessages = {
     new CohorteError('bad-standard-population', `directStandardise: the standard population of stratum ${String(stratum)} must be a finite number >= 0, got ${String(value)}; the total must be > 0.`),
   badMethod: (method: unknown) =>
     new CohorteError('bad-method', `directStandardise: method must be 'gamma' (Fay & Feuer 1997), got ${String(method)}.`),
+
+  // --- plots (src/plot: spec builders and render) ---
+  plotBadOption: (plot: string, option: string, expected: string, value: unknown) =>
+    new CohorteError('plot-bad-option', `${plot}: option ${option} must be ${expected}, got ${String(value)}.`),
+  plotNoData: (plot: string, what: string) =>
+    new CohorteError('plot-no-data', `${plot}: ${what}; there is nothing to draw.`),
+  plotBadDate: (plot: string, field: string, value: unknown) =>
+    new CohorteError('plot-bad-date', `${plot}: ${field} must be an ISO 'YYYY-MM-DD' date or a Date, got ${String(value)}.`),
+  plotNoFont: (tried: string[]) =>
+    new CohorteError(
+      'plot-no-font',
+      `renderPng: no font file found (looked for ${tried.join(', ')}); install the Debian package fonts-dejavu-core or pass fontFiles.`,
+    ),
 };
 
 // --- kaplanMeier / logRank ---

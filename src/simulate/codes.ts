@@ -2,7 +2,7 @@
 // ICD-10 diagnoses with their GHM and CCAM acts, hospitals, départements, and the OMOP concepts
 // written to concept.csv. OMOP concept ids marked 'athena' are the real vocabulary ids; 'local' ids
 // are in the range OMOP reserves for site concepts (≥ 2,000,000,000) because the real id was not
-// at hand; 0 means "no standard concept" (the code is kept as source value).
+// at hand.
 
 export type DrugClassKey = 'A' | 'B' | 'other';
 
@@ -140,7 +140,7 @@ export function packsOf(ingredientName: string): { small: DrugProduct; large: Dr
 export interface ConditionCode {
   icd10: string;
   label: string;
-  /** Standard OMOP condition concept (SNOMED), 0 when left unmapped. */
+  /** Standard OMOP condition concept: SNOMED (athena id) or local. */
   omopConceptId: number;
 }
 
@@ -199,11 +199,22 @@ const icd: Record<string, [label: string, concept: number]> = {
   R99: ['Autres causes de mortalité mal définies et non précisées', 0],
 };
 
+// Codes without a SNOMED concept at hand get a local standard concept (vocabulary 'Local', code = the ICD-10 code).
+const unmapped = Object.entries(icd).filter(([, [, concept]]) => concept === 0);
+export const localConditionConcepts: Array<{ omopConceptId: number; name: string; icd10: string }> = unmapped.map(([code, [label]], k) => ({
+  omopConceptId: 2_000_003_001 + k,
+  name: label,
+  icd10: code,
+}));
+
 export const conditionCodes: Record<string, ConditionCode> = Object.fromEntries(
-  Object.entries(icd).map(([code, [label, concept]]) => [code, { icd10: code, label, omopConceptId: concept }]),
+  Object.entries(icd).map(([code, [label, concept]]) => [
+    code,
+    { icd10: code, label, omopConceptId: concept || localConditionConcepts.find((c) => c.icd10 === code)!.omopConceptId },
+  ]),
 );
 
-/** OMOP condition concept of an ICD-10 code (0 when unmapped or unknown). */
+/** OMOP condition concept of an ICD-10 code (0 for a code outside these lists). */
 export const conditionConceptOf = (icd10: string): number => conditionCodes[icd10]?.omopConceptId ?? 0;
 
 /** The outcome: major bleeding, the first hospital stay with one of these as principal diagnosis. */

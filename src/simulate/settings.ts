@@ -31,7 +31,7 @@ export interface SimulationOptions {
   layout: 'snds' | 'omop' | 'both';
   /** Output folder: snds/, omop/, linkage.csv and truth.json are written in it. */
   out: string;
-  /** CSV files, or Parquet files (converted from CSV chunks by DuckDB, all columns as text). */
+  /** CSV files, or Parquet files: each table is written as CSV, then converted by DuckDB (streamed, all columns as text) and the CSV removed. linkage.csv stays CSV. */
   format: 'csv' | 'parquet';
   /** First calendar year of the study period (1 January). Default 2016. */
   startYear?: number;
@@ -211,9 +211,9 @@ export const defaultModel: ModelParameters = {
   },
   exposure: { gracePeriodDays: 30 },
   hospital: {
-    backgroundStayRatePerYear: 0.3,
+    backgroundStayRatePerYear: 0.4,
     hazardRatios: { agePer10: 1.2, diabetes: 1.3, heartFailure: 1.8, ckd: 1.5 },
-    groupHomeProportion: 0.68,
+    groupHomeProportion: 0.7,
     homeHospitalShare: 0.85,
     comorbidityAdmissionProbability: 0.25,
     comorbidityCodedProbability: 0.6,

@@ -59,7 +59,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
 
   const snds = settings.layout !== 'omop' ? new SndsWriter(sndsDir, ctx) : null;
   const omop = settings.layout !== 'snds' ? new OmopWriter(omopDir, ctx) : null;
-  const linkage = settings.layout === 'both' ? new TableWriter(join(out, 'linkage.csv'), ['person_id', 'BEN_IDT_ANO'], ',') : null;
+  // hospital_person_id = OMOP person_id, claims_person_id = SNDS BEN_IDT_ANO (the linkage loader's default column names).
+  const linkage = settings.layout === 'both' ? new TableWriter(join(out, 'linkage.csv'), ['hospital_person_id', 'claims_person_id'], ',') : null;
   const tally = new TruthTally();
 
   for (let start = 0; start < settings.persons; start += settings.chunkSize) {

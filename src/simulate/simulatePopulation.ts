@@ -588,8 +588,8 @@ export function simulatePerson(ctx: PopulationContext, index: number): SimPerson
       });
     }
   }
-  // The extract holds stays discharged by the end of the study.
-  stays = stays.filter((s) => s.dischargeDay <= ctx.endDay);
+  // The extract holds stays discharged by the end of the study (and of the person's coverage).
+  stays = stays.filter((s) => s.dischargeDay <= exitDay);
 
   // Long-term disease registrations (ALD).
   const alds: SimAld[] = [];

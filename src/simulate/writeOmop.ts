@@ -14,6 +14,7 @@ import {
   conditionConcepts,
   establishments,
   ingredients,
+  localConditionConcepts,
   omopConcepts,
   otherConceptRows,
   procedureConceptOf,
@@ -113,6 +114,7 @@ export class OmopWriter {
       C.row([id, quoted(name), domain, vocabulary, cls, standard, quoted(code), '1970-01-01', '2099-12-31', '']);
     for (const c of otherConceptRows) row(c.id, c.name, c.domain, c.vocabulary, c.conceptClass, c.standard, c.code);
     for (const c of conditionConcepts) row(c.omopConceptId, c.name, 'Condition', 'SNOMED', 'Clinical Finding', 'S', c.snomed);
+    for (const c of localConditionConcepts) row(c.omopConceptId, c.name, 'Condition', 'Local', 'Clinical Finding', 'S', c.icd10);
     for (const [code, label] of Object.entries(ccamActs)) row(procedureConceptOf(code), label, 'Procedure', 'CCAM', 'CCAM', 'S', code);
     for (const a of atcClasses) row(a.omopConceptId, a.label, 'Drug', 'ATC', 'ATC 4th', 'C', a.code);
     for (const i of ingredients) row(atc5ConceptId(i.atc), i.atcLabel.toLowerCase(), 'Drug', 'ATC', 'ATC 5th', 'C', i.atc);
@@ -120,7 +122,7 @@ export class OmopWriter {
     for (const p of products) row(p.omopConceptId, `${p.ingredient.name} ${p.strength.toUpperCase()} ${p.name.includes('GELULE') ? 'Oral Capsule' : 'Oral Tablet'} Box of ${p.unitsPerPack} [${p.name.split(' ')[0]}]`, 'Drug', 'CIP13', 'Drug Product', 'S', p.cip13);
 
     const anc = (a: number, d: number, level: number) => A.row([a, d, level, level]);
-    for (const c of conditionConcepts) anc(c.omopConceptId, c.omopConceptId, 0);
+    for (const c of [...conditionConcepts, ...localConditionConcepts]) anc(c.omopConceptId, c.omopConceptId, 0);
     for (const code of Object.keys(ccamActs)) anc(procedureConceptOf(code), procedureConceptOf(code), 0);
     for (const a of atcClasses) {
       anc(a.omopConceptId, a.omopConceptId, 0);

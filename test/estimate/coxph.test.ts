@@ -396,6 +396,16 @@ describe('coxph input handling', () => {
     err(() => coxph(d, { ...m, confLevel: 1 }), 'bad-conf-level');
   });
 
+  it('a stratum without events, and rows censored before the first event, change nothing', () => {
+    const extra = { time: [...d.time, 7, 8, 1], event: [...d.event, 0, 0, 0], x: [...d.x, 1, 0, 1], g: [0, 0, 0, 0, 0, 0, 1, 1, 0] };
+    const a = coxph({ ...d, g: [0, 0, 0, 0, 0, 0] }, { ...m, strata: 'g' });
+    const b = coxph(extra, { ...m, strata: 'g' });
+    expectAllClose(b.coef, a.coef, 'coef');
+    expectAllClose(b.se, a.se, 'se');
+    expectAllClose(b.loglik, a.loglik, 'loglik');
+    expect(b.n).toBe(9);
+  });
+
   it('confLevel sets the interval width', () => {
     const f90 = coxph(d, { ...m, confLevel: 0.9 });
     const z = 1.6448536269514722;

@@ -4,6 +4,7 @@ import type { Engine } from '../../src/engine/index.js';
 import { isBalanced } from '../../src/model/index.js';
 import { buildExposureEpisodes } from '../../src/exposure/buildExposureEpisodes.js';
 import type { GracePeriod } from '../../src/exposure/types.js';
+import { createModelTables } from '../../src/load/model.js';
 import { addDays, daysBetween, openDuckDb, seed, type Fixture } from './fixtures.js';
 
 let engine: Engine;
@@ -84,6 +85,8 @@ describe('buildExposureEpisodes on hand-made fixtures (given days supply, 30 day
       { person: 'p10', date: '2020-02-01', days: 0 },
       { person: 'p10', date: null },
       { person: 'p10', date: '2020-03-01', atc: 'A10BA02' },
+      // ghost: no person row and no observation period.
+      { person: 'ghost', date: '2020-01-01' },
     ],
   };
   let schema: string;
@@ -133,13 +136,13 @@ describe('buildExposureEpisodes on hand-made fixtures (given days supply, 30 day
     expect(by('p9')).toEqual([['2020-01-01', '2020-01-30', 30, 30, 'supply-end']]);
     expect(by('p10')).toEqual([]);
 
-    // Accounting: 20 statin dispensings (the A10 one is not selected).
-    expect(r.counts.dispensingsRead).toBe(20);
+    // Accounting: 21 statin dispensings (the A10 one is not selected).
+    expect(r.counts.dispensingsRead).toBe(21);
     expect(r.counts.excluded).toEqual([
       { reason: 'missing-date', rows: 1 },
       { reason: 'missing-days-supply', rows: 1 },
       { reason: 'non-positive-supply', rows: 1 },
-      { reason: 'outside-observation', rows: 1 }, // p7 Apr 15
+      { reason: 'outside-observation', rows: 2 }, // p7 Apr 15, ghost
       { reason: 'after-death', rows: 1 }, // p5 Jan 20
     ]);
     expect(r.counts.dispensingsUsed).toBe(15);
@@ -151,7 +154,7 @@ describe('buildExposureEpisodes on hand-made fixtures (given days supply, 30 day
     expect(isBalanced(r.accounts[0]!)).toBe(true);
     // The tables hold exactly the accounted rows.
     expect(await engine.scalar(`SELECT COUNT(*) FROM ${schema}.ep_dispensings`)).toBe(15);
-    expect(await engine.scalar(`SELECT COUNT(*) FROM ${schema}.ep_excluded`)).toBe(5);
+    expect(await engine.scalar(`SELECT COUNT(*) FROM ${schema}.ep_excluded`)).toBe(6);
     expect(await engine.scalar(`SELECT COUNT(*) FROM ${schema}.ep_dispensings d JOIN ${schema}.ep e USING (person_id, drug, episode_id)`)).toBe(15);
     expect(r.settings).toMatchObject({ stockpiling: false, gracePeriod: { days: 10 }, extendByGrace: false, capAtDeath: true, capAtObservationEnd: true });
   });
@@ -223,7 +226,13 @@ describe('buildExposureEpisodes on hand-made fixtures (given days supply, 30 day
     expect(by('p5')).toEqual([['2020-01-01', '2020-02-18', 49, 49, 'supply-end']]);
     // p8: Jan 1–30 then Jan 25 → Feb 23 in one episode: 54 days.
     expect(by('p8')).toEqual([['2020-01-01', '2020-02-23', 54, 54, 'supply-end']]);
-    expect(r.counts.excluded.map((e) => e.reason)).toEqual(['missing-date', 'missing-days-supply', 'non-positive-supply']);
+    // Without observation periods a person must still be known: ghost is 'unknown-person'.
+    expect(r.counts.excluded).toEqual([
+      { reason: 'missing-date', rows: 1 },
+      { reason: 'missing-days-supply', rows: 1 },
+      { reason: 'non-positive-supply', rows: 1 },
+      { reason: 'unknown-person', rows: 1 },
+    ]);
     expect(r.counts.dispensingsUsed).toBe(17);
     expect(isBalanced(r.accounts[0]!)).toBe(true);
   });
@@ -493,5 +502,46 @@ describe('buildExposureEpisodes against the day-by-day reference (fast-check)', 
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('buildExposureEpisodes at scale (parallel window passes)', () => {
+  it('gives the reference episodes on 300,000 dispensings with many same-day ties', async () => {
+    const schema = 'scale';
+    const persons = 15_000;
+    await createModelTables(engine, schema);
+    await engine.run(`INSERT INTO ${schema}.person (person_id, source_table, source_row) SELECT 'P' || i, 'person', i FROM range(${persons}) r(i)`);
+    await engine.run(
+      `INSERT INTO ${schema}.observation_period (person_id, start_date, end_date, source_table, source_row)
+       SELECT 'P' || i, DATE '2019-01-01', DATE '2023-12-31', 'observation_period', i FROM range(${persons}) r(i)`,
+    );
+    // Dispensings come in pairs sharing a day; supplies 10, 30 or 60 days.
+    await engine.run(
+      `INSERT INTO ${schema}.dispensing (person_id, date, atc_code, days_supply, source_table, source_row)
+       SELECT 'P' || (i // 20), DATE '2020-01-01' + CAST(((i % 20) // 2) * 45 + hash(i // 2) % 5 AS INTEGER), 'C10AA05',
+         CASE hash(i) % 3 WHEN 0 THEN 10 WHEN 1 THEN 30 ELSE 60 END, 'drug_exposure', i
+       FROM range(${persons * 20}) r(i)`,
+    );
+    const grace: GracePeriod = { percentOfSupply: 50 };
+    await buildExposureEpisodes(engine, { schema, drugs: statins, daysSupply: { method: 'given' }, gracePeriod: grace, stockpiling: true, into: `${schema}.ep` });
+    const cols = await engine.columns(`SELECT person_id, CAST(date - DATE '${base}' AS INTEGER) AS day, days_supply FROM ${schema}.dispensing`);
+    const byPerson = new Map<string, RefPerson>();
+    const ids = cols['person_id'] as string[];
+    const day = cols['day'] as Float64Array;
+    const supply = cols['days_supply'] as Float64Array;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (!byPerson.has(id)) byPerson.set(id, { id, death: null, periods: [[-365, 1460]], disp: [] });
+      byPerson.get(id)!.disp.push({ day: day[i]!, supply: supply[i]! });
+    }
+    const ref = refEpisodes([...byPerson.values()], grace, true, false).episodes;
+    const got = await engine.columns(
+      `SELECT person_id, CAST(start_date - DATE '${base}' AS INTEGER) AS s, CAST(end_date - DATE '${base}' AS INTEGER) AS e, n_dispensings FROM ${schema}.ep`,
+    );
+    const key = (p: string, s: number, e: number, n: number) => `${p}:${s}:${e}:${n}`;
+    const gotKeys = (got['person_id'] as string[]).map((p, i) => key(p, (got['s'] as Float64Array)[i]!, (got['e'] as Float64Array)[i]!, (got['n_dispensings'] as Float64Array)[i]!));
+    expect(gotKeys.length).toBe(ref.length);
+    expect(new Set(gotKeys)).toEqual(new Set(ref.map((r) => key(r.person, r.start, r.end, r.n))));
+    await engine.run(`DROP SCHEMA ${schema} CASCADE`);
   });
 });

@@ -17,7 +17,7 @@ afterAll(async () => {
 async function supplies(rule: DaysSupply, dispensings: Array<Omit<FixtureDispensing, 'person' | 'date'>>) {
   const schema = await seed(engine, {
     persons: [{ id: 'a' }],
-    periods: [['a', '2019-01-01', '2025-12-31']],
+    periods: [['a', '2019-01-01', '2199-12-31']],
     // One dispensing a year apart so each stays alone.
     dispensings: dispensings.map((x, i) => ({ person: 'a', date: `${2019 + i}-01-01`, ...x })),
   });
@@ -40,11 +40,13 @@ async function supplies(rule: DaysSupply, dispensings: Array<Omit<FixtureDispens
 
 describe("days' supply rules", () => {
   it("'given': the recorded days_supply, rounded up; missing or zero excluded", async () => {
-    expect(await supplies({ method: 'given' }, [{ days: 30 }, { days: 30.5 }, { days: null }, { days: 0 }])).toEqual({
+    expect(await supplies({ method: 'given' }, [{ days: 30 }, { days: 30.5 }, { days: null }, { days: 0 }, { days: 40_000 }, { days: 36_500 }])).toEqual({
       1: 30,
       2: 31,
       3: 'missing-days-supply',
       4: 'non-positive-supply',
+      5: 'implausible-supply', // over 100 years
+      6: 36_500,
     });
   });
 

@@ -49,7 +49,12 @@ export async function openGenerated(out: string, format: 'csv' | 'parquet' = 'cs
   if (existsSync(join(out, 'omop'))) {
     for (const t of omop) await engine.run(`CREATE VIEW ${t} AS SELECT * FROM ${read(join(out, 'omop', `${t}.${ext}`), ',')}`);
   }
-  if (existsSync(join(out, 'linkage.csv'))) await engine.run(`CREATE VIEW linkage AS SELECT * FROM ${d.readCsv(join(out, 'linkage.csv'), { delimiter: ',' })}`);
+  // linkage.csv: hospital_person_id (OMOP person_id), claims_person_id (SNDS BEN_IDT_ANO), named here as in each layout.
+  if (existsSync(join(out, 'linkage.csv'))) {
+    await engine.run(
+      `CREATE VIEW linkage AS SELECT hospital_person_id AS person_id, claims_person_id AS BEN_IDT_ANO FROM ${d.readCsv(join(out, 'linkage.csv'), { delimiter: ',' })}`,
+    );
+  }
   return engine;
 }
 

@@ -45,7 +45,7 @@ describe('OMOP layout', () => {
     expect(await count(engine, 'SELECT count(*) FROM person')).toBe(summary.truth.counts.warehousePersons);
   });
 
-  it('resolves every concept id used in concept.csv (0 = unmapped source code)', async () => {
+  it('resolves every concept id used in concept.csv, and maps every diagnosis to a standard concept', async () => {
     const used = `
       SELECT gender_concept_id AS id FROM person UNION SELECT visit_concept_id FROM visit_occurrence UNION SELECT visit_type_concept_id FROM visit_occurrence
       UNION SELECT drug_concept_id FROM drug_exposure UNION SELECT drug_type_concept_id FROM drug_exposure
@@ -54,8 +54,12 @@ describe('OMOP layout', () => {
       UNION SELECT period_type_concept_id FROM observation_period UNION SELECT place_of_service_concept_id FROM care_site`;
     expect(await count(engine, `SELECT count(*) FROM (${used}) u WHERE u.id <> '0' AND u.id NOT IN (SELECT concept_id FROM concept)`)).toBe(0);
     expect(await count(engine, 'SELECT count(*) - count(DISTINCT concept_id) FROM concept')).toBe(0);
-    // Outcome and comorbidity diagnoses are mapped to standard concepts.
-    expect(await count(engine, "SELECT count(*) FROM condition_occurrence WHERE condition_concept_id = '0' AND (condition_source_value LIKE 'K92%' OR condition_source_value LIKE 'I61%' OR condition_source_value LIKE 'I50%')")).toBe(0);
+    // Every diagnosis maps to a standard concept (0 only for a death without recorded cause).
+    expect(await count(engine, "SELECT count(*) FROM condition_occurrence WHERE condition_concept_id = '0'")).toBe(0);
+    expect(await count(engine, "SELECT count(*) FROM concept WHERE concept_id IN (SELECT condition_concept_id FROM condition_occurrence) AND standard_concept <> 'S'")).toBe(0);
+    expect(await count(engine, "SELECT count(*) FROM death WHERE cause_concept_id = '0' AND cause_source_value IS NOT NULL")).toBe(0);
+    // The outcome maps to the real SNOMED concepts.
+    expect(await count(engine, "SELECT count(DISTINCT condition_concept_id) FROM condition_occurrence WHERE condition_source_value LIKE 'K92%' AND condition_concept_id <> '192671'")).toBe(0);
   });
 
   it('makes drug class and ingredient descendant sets work through concept_ancestor', async () => {

@@ -3,7 +3,7 @@
 // through (BEN_NIR_PSA, BEN_RNG_GEM) like the DCIR. A missing or placeholder end date (1600-01-01) is an open
 // registration; a non-empty end date that cannot be read is bad input and quarantined.
 import type { RowAccount } from '../../model/index.js';
-import { account, classify, findDuplicates, icd10, isPlaceholderDate, keptRows, quarantine, rank, stage, text, tmp, yearOf, type SndsContext } from './steps.js';
+import { account, classify, findDuplicates, icd10, isPlaceholderDate, keptRows, quarantine, rank, stage, text, tmp, yearOf, type SndsContext, type SndsRule } from './steps.js';
 
 export async function loadAld(ctx: SndsContext, file: string, personKeys: string): Promise<RowAccount> {
   const { engine, p } = ctx;
@@ -14,6 +14,21 @@ export async function loadAld(ctx: SndsContext, file: string, personKeys: string
   const dups = tmp(ctx, 'imb_dups');
   await findDuplicates(ctx, { staged: imb, into: dups, candidate: (a) => imb.columns.map((c) => col(c, a)) });
   const c = tmp(ctx, 'imb_c');
+  const rules: SndsRule[] = [
+    { reason: 'missing-key', kind: 'quarantine', when: 's.psa IS NULL OR s.rng IS NULL', detail: `CASE WHEN ${text(col('BEN_NIR_PSA'))} IS NULL THEN 'BEN_NIR_PSA' ELSE 'BEN_RNG_GEM' END` },
+    { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
+    { reason: 'orphan-key', kind: 'quarantine', when: 'pk.person_id IS NULL', detail: `'BEN_NIR_PSA, BEN_RNG_GEM not in IR_BEN_R'` },
+    { reason: 'unparseable-date', kind: 'quarantine', when: 's.start_date IS NULL', detail: `'IMB_ALD_DTD'` },
+    { reason: 'unparseable-date', kind: 'quarantine', when: 's.end_raw IS NOT NULL AND s.end_date IS NULL', detail: `'IMB_ALD_DTF'` },
+    { reason: 'missing-code', kind: 'quarantine', when: 's.code IS NULL', detail: `'MED_MTF_COD'` },
+    { reason: 'end-before-start', kind: 'quarantine', when: `s.end_date < s.start_date AND NOT ${isPlaceholderDate('s.end_date')}`, detail: `'IMB_ALD_DTF before IMB_ALD_DTD'` },
+    {
+      reason: 'date-outside-life',
+      kind: 'quarantine',
+      when: `${yearOf('s.start_date')} < pk.birth_year OR s.start_date > pk.death_date`,
+      detail: `CASE WHEN ${yearOf('c.start_date')} < c.birth_year THEN 'IMB_ALD_DTD before birth year' ELSE 'IMB_ALD_DTD after death' END`,
+    },
+  ];
   await classify(ctx, {
     into: c,
     from:
@@ -29,27 +44,13 @@ export async function loadAld(ctx: SndsContext, file: string, personKeys: string
       's.code AS code',
       's.ald_number AS ald_number',
       'pk.birth_year AS birth_year',
-      `CASE WHEN s.psa IS NULL THEN 'BEN_NIR_PSA' ELSE 'BEN_RNG_GEM' END AS missing_col`,
     ],
-    rules: [
-      { reason: 'missing-key', kind: 'quarantine', when: 's.psa IS NULL OR s.rng IS NULL', detail: 'missing_col' },
-      { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
-      { reason: 'orphan-key', kind: 'quarantine', when: 'pk.person_id IS NULL', detail: `'BEN_NIR_PSA, BEN_RNG_GEM not in IR_BEN_R'` },
-      { reason: 'unparseable-date', kind: 'quarantine', when: 's.start_date IS NULL', detail: `'IMB_ALD_DTD'` },
-      { reason: 'unparseable-date', kind: 'quarantine', when: 's.end_raw IS NOT NULL AND s.end_date IS NULL', detail: `'IMB_ALD_DTF'` },
-      { reason: 'missing-code', kind: 'quarantine', when: 's.code IS NULL', detail: `'MED_MTF_COD'` },
-      { reason: 'end-before-start', kind: 'quarantine', when: `s.end_date < s.start_date AND NOT ${isPlaceholderDate('s.end_date')}`, detail: `'IMB_ALD_DTF before IMB_ALD_DTD'` },
-      {
-        reason: 'date-outside-life',
-        kind: 'quarantine',
-        when: `${yearOf('s.start_date')} < pk.birth_year OR s.start_date > pk.death_date`,
-        detail: `CASE WHEN ${yearOf('start_date')} < birth_year THEN 'IMB_ALD_DTD before birth year' ELSE 'IMB_ALD_DTD after death' END`,
-      },
-    ],
+    rules,
   });
   await engine.run(
     `INSERT INTO ${p}long_term_registration (person_id, start_date, end_date, icd10, ald_number, source_table, source_row) ` +
       `SELECT person_id, start_date, end_date, code, ald_number, 'IR_IMB_R', source_row FROM ${c} WHERE _rule IS NULL`,
   );
-  return account('IR_IMB_R', [imb.file], imb.rows, await keptRows(ctx, c), ['long_term_registration'], await quarantine(ctx, { source: 'IR_IMB_R', staged: imb, table: c }));
+  const removed = await quarantine(ctx, { source: 'IR_IMB_R', staged: imb, table: c, rules });
+  return account('IR_IMB_R', [imb.file], imb.rows, await keptRows(ctx, c), ['long_term_registration'], removed);
 }

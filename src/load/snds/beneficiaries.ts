@@ -5,11 +5,11 @@
 // missing dates broken by file order; the other rows are merged into it ('beneficiary-merged').
 import type { RowAccount } from '../../model/index.js';
 import type { StagedTable } from '../stage.js';
-import { account, classify, findDuplicates, isPlaceholderDate, keptRows, mergeRemovals, quarantine, rank, text, tmp, type SndsContext } from './steps.js';
+import { account, classify, findDuplicates, isPlaceholderDate, keptRows, mergeRemovals, quarantine, rank, text, tmp, type SndsContext, type SndsRule } from './steps.js';
 
 export interface Beneficiaries {
   account: RowAccount;
-  /** Temp table, one row per person: person_id, ben_idt_ano, birth_year, sex, source_row. */
+  /** Temp table, one row per person: pidx (integer index), person_id, ben_idt_ano, birth_year, sex, source_row. */
   persons: string;
   /** Temp table of IR_BEN_R death dates, one per person at most: person_id, source_row, death_raw, death, birth_year. */
   deaths: string;
@@ -30,9 +30,15 @@ export async function loadBeneficiaries(ctx: SndsContext, ben: StagedTable): Pro
   // Pass 1: key checks; every column the later steps need, parsed once.
   const c1 = tmp(ctx, 'ben_c');
   const year = d.parseNumber('s.nai');
+  const rules1: SndsRule[] = [
+    { reason: 'missing-key', kind: 'quarantine', when: 's.psa IS NULL OR s.rng IS NULL', detail: `CASE WHEN c.psa IS NULL THEN 'BEN_NIR_PSA' ELSE 'BEN_RNG_GEM' END` },
+    { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
+    { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'BEN_NIR_PSA, BEN_RNG_GEM'` },
+  ];
   await classify(ctx, {
     into: c1,
-    from: `(SELECT s.source_row, ${text(col('BEN_NIR_PSA'))} AS psa, ${rank(col('BEN_RNG_GEM'))} AS rng, ${text(col('BEN_IDT_ANO'))} AS idt, ` +
+    from:
+      `(SELECT s.source_row, ${text(col('BEN_NIR_PSA'))} AS psa, ${rank(col('BEN_RNG_GEM'))} AS rng, ${text(col('BEN_IDT_ANO'))} AS idt, ` +
       `${col('BEN_NAI_ANN')} AS nai, ${col('BEN_SEX_COD')} AS sex, ${d.parseDate(col('BEN_DTE_MAJ'))} AS maj, ` +
       `${text(col('BEN_DCD_DTE'))} AS death_raw, ${d.parseDate(col('BEN_DCD_DTE'))} AS death FROM ${ben.table} AS s) AS s ` +
       `LEFT JOIN ${dups} AS u ON u.source_row = s.source_row`,
@@ -50,32 +56,30 @@ export async function loadBeneficiaries(ctx: SndsContext, ben: StagedTable): Pro
       // A placeholder death date (1600-01-01, 0001-01-01) means alive: no death.
       `CASE WHEN s.death IS NOT NULL AND ${isPlaceholderDate('s.death')} THEN NULL ELSE s.death_raw END AS death_raw`,
       `CASE WHEN s.death IS NOT NULL AND ${isPlaceholderDate('s.death')} THEN NULL ELSE s.death END AS death`,
-      `CASE WHEN s.psa IS NULL THEN 'BEN_NIR_PSA' ELSE 'BEN_RNG_GEM' END AS missing_col`,
     ],
-    rules: [
-      { reason: 'missing-key', kind: 'quarantine', when: 's.psa IS NULL OR s.rng IS NULL', detail: 'missing_col' },
-      { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
-      { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'BEN_NIR_PSA, BEN_RNG_GEM'` },
-    ],
+    rules: rules1,
   });
 
   // Pass 2: one person per person id; the representative row is the most recently updated.
   const c2 = tmp(ctx, 'ben_m');
   const order = 'PARTITION BY person_id ORDER BY maj DESC NULLS LAST, source_row';
+  const rules2: SndsRule[] = [{ reason: 'beneficiary-merged', kind: 'merged', when: 's.prank > 1', detail: `'into IR_BEN_R row ' || CAST(c.rep_row AS VARCHAR)` }];
   await classify(ctx, {
     into: c2,
     from: `(SELECT c.*, row_number() OVER (${order}) AS prank, first_value(source_row) OVER (${order}) AS rep_row FROM ${c1} AS c WHERE c._rule IS NULL) AS s`,
     columns: ['source_row', 'psa', 'rng', 'idt', 'person_id', 'birth_year', 'sex', 'death_raw', 'death', 'prank', 'rep_row'].map((c) => `s.${c} AS ${c}`),
-    rules: [{ reason: 'beneficiary-merged', kind: 'merged', when: 's.prank > 1', detail: `'into IR_BEN_R row ' || CAST(rep_row AS VARCHAR)` }],
+    rules: rules2,
   });
 
   // Every kept key, merged rows included, maps to its person.
   await engine.run(`CREATE TABLE IF NOT EXISTS ${p}snds_person_key (ben_nir_psa VARCHAR, ben_rng_gem VARCHAR, person_id VARCHAR, source_row BIGINT)`);
   await engine.run(`INSERT INTO ${p}snds_person_key SELECT psa, rng, person_id, source_row FROM ${c2}`);
 
+  // pidx: a small integer standing for the person in the big intermediate tables.
   const persons = tmp(ctx, 'persons');
   await engine.run(
-    `CREATE TEMP TABLE ${persons} AS SELECT person_id, idt AS ben_idt_ano, birth_year, sex, source_row FROM ${c2} WHERE _rule IS NULL`,
+    `CREATE TEMP TABLE ${persons} AS SELECT CAST(row_number() OVER (ORDER BY source_row) AS INTEGER) AS pidx, person_id, idt AS ben_idt_ano, birth_year, sex, source_row ` +
+      `FROM ${c2} WHERE _rule IS NULL`,
   );
   // The person's IR_BEN_R death: from the first row, in representative order, that has one.
   const deaths = tmp(ctx, 'ben_deaths');
@@ -86,8 +90,8 @@ export async function loadBeneficiaries(ctx: SndsContext, ben: StagedTable): Pro
   );
 
   const removed = mergeRemovals(
-    await quarantine(ctx, { source: 'IR_BEN_R', staged: ben, table: c1 }),
-    await quarantine(ctx, { source: 'IR_BEN_R', staged: ben, table: c2 }),
+    await quarantine(ctx, { source: 'IR_BEN_R', staged: ben, table: c1, rules: rules1 }),
+    await quarantine(ctx, { source: 'IR_BEN_R', staged: ben, table: c2, rules: rules2 }),
   );
   return {
     account: account('IR_BEN_R', [ben.file], ben.rows, await keptRows(ctx, c2), ['person'], removed),

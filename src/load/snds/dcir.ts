@@ -21,7 +21,6 @@ import {
   mergeRemovals,
   override,
   quarantine,
-  rowHash,
   stage,
   text,
   tmp,
@@ -37,8 +36,10 @@ export interface DcirInputs {
   prs: string;
   pha: string;
   ete?: string;
-  /** Temp table (psa, rng, person_id, birth_year, death_date). */
+  /** Temp table (psa, rng, pidx, person_id, birth_year, death_date). */
   personKeys: string;
+  /** Temp table of persons (pidx, person_id). */
+  persons: string;
   /** Temp table (cip, atc, units) from IR_PHA_R, when given. */
   referential?: string;
 }
@@ -56,7 +57,8 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const pha = await stage(ctx, inputs.pha, 'ER_PHA_F', [...dcirJoinKeys, 'PHA_PRS_C13', 'PHA_ACT_QSN']);
   const key = compositeKey(engine, dcirJoinKeys);
   const keyCols = (a: string) => dcirJoinKeys.map((k) => col(k, a));
-  const firstMissing = (a: string, cols: string[]) => `CASE ${cols.map((c) => `WHEN ${col(c, a)} IS NULL THEN ${d.literal(c)}`).join(' ')} END`;
+  const anyMissing = (cols: string[]) => cols.map((c) => `${col(c)} IS NULL`).join(' OR ');
+  const firstMissing = (cols: string[]) => `CASE ${cols.map((c) => `WHEN ${col(c)} IS NULL THEN ${d.literal(c)}`).join(' ')} END`;
 
   // Hospital outpatient flag: an ETE_IND_TAA column of ER_PRS_F, else the ER_ETE_F lines joined on the 9 keys.
   let outpatientJoin = '';
@@ -75,12 +77,12 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     } else throw msg.sndsNoOutpatientFlag(prs.file);
   }
 
-  // ER_PRS_F: one pass over the prestation lines. Duplicates and lines without pharmacy detail are rare or found
-  // more cheaply afterwards, on the materialized key hashes; their rules keep their place in the order.
+  // ER_PRS_F: one pass over the prestation lines. Duplicates and lines without pharmacy detail are found afterwards
+  // by cheaper passes; their rules keep their place in the order.
   const date = on['dcir-care-date'] ? col('EXE_SOI_DTD') : col('FLX_DIS_DTD');
   const prsC = tmp(ctx, 'prs_c');
   const prsRules: SndsRule[] = [
-    { reason: 'missing-key', kind: 'quarantine', when: `s.missing_col IS NOT NULL`, detail: 'missing_col' },
+    { reason: 'missing-key', kind: 'quarantine', when: 's.missing', detail: firstMissing(['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys]) },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'FALSE' },
     { reason: 'duplicate-key', kind: 'quarantine', when: 'FALSE', detail: `'the 9 DCIR join keys'` },
     { reason: 'dcir-no-pharmacy-line', kind: 'cleaning', when: 'FALSE', detail: `'no ER_PHA_F line'` },
@@ -91,13 +93,13 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   if (on['dcir-surcharge']) prsRules.push({ reason: 'dcir-surcharge', kind: 'cleaning', when: `${d.parseNumber(col('CPL_MAJ_TOP'))} >= 2` });
   if (on['dcir-hospital-outpatient']) prsRules.push({ reason: 'dcir-hospital-outpatient', kind: 'cleaning', when: outpatientWhen });
   prsRules.push(
-    { reason: 'orphan-key', kind: 'quarantine', when: 'pk.person_id IS NULL', detail: `'BEN_NIR_PSA, BEN_RNG_GEM not in IR_BEN_R'` },
+    { reason: 'orphan-key', kind: 'quarantine', when: 'pk.pidx IS NULL', detail: `'BEN_NIR_PSA, BEN_RNG_GEM not in IR_BEN_R'` },
     { reason: 'unparseable-date', kind: 'quarantine', when: 's.care_date IS NULL', detail: d.literal(on['dcir-care-date'] ? 'EXE_SOI_DTD' : 'FLX_DIS_DTD') },
     {
       reason: 'date-outside-life',
       kind: 'quarantine',
       when: `${yearOf('s.care_date')} < pk.birth_year OR s.care_date > pk.death_date`,
-      detail: `CASE WHEN ${yearOf('date')} < birth_year THEN 'care date before birth year' ELSE 'care date after death' END`,
+      detail: `'care date before the birth year or after death'`,
     },
   );
   // Person keys compared as written in the DCIR (IR_BEN_R's are trimmed, birth rank without leading zeros).
@@ -105,147 +107,141 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     into: prsC,
     from:
       `(SELECT s.*, ${key.select('s').join(', ')}, ${d.parseDate(date)} AS care_date, ` +
-      `${firstMissing('s', ['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys])} AS missing_col FROM ${prs.table} AS s) AS s ` +
+      `(${anyMissing(['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys])}) AS missing FROM ${prs.table} AS s) AS s ` +
       `LEFT JOIN ${inputs.personKeys} AS pk ON pk.psa = ${col('BEN_NIR_PSA')} AND pk.rng = ${col('BEN_RNG_GEM')} ${outpatientJoin}`,
     columns: [
       's.source_row AS source_row',
       ...key.names.map((n) => `s.${n} AS ${n}`),
-      // Has its 9 keys: pharmacy lines attach to it (and inherit its fate); duplicates are unkeyed below.
+      // Has its 9 keys: pharmacy lines attach to it and inherit its fate (duplicates are unkeyed below).
       `NOT (${key.isNull('s')}) AS keyed`,
-      'pk.person_id AS person_id',
-      'pk.birth_year AS birth_year',
+      'pk.pidx AS pidx',
       's.care_date AS date',
-      's.missing_col AS missing_col',
     ],
     rules: prsRules,
   });
-  // Exact duplicates among lines sharing the 9 keys (ER_PRS_F's primary key).
-  const prsDupKeys = tmp(ctx, 'prs_dup_keys');
-  const kn = key.names.join(', ');
-  await engine.run(`CREATE TEMP TABLE ${prsDupKeys} AS SELECT ${kn} FROM ${prsC} WHERE keyed GROUP BY ${kn} HAVING count(*) > 1`);
-  if (Number(await engine.scalar(`SELECT count(*) FROM ${prsDupKeys}`)) > 0) {
-    const prsDups = tmp(ctx, 'prs_dups');
-    await findDuplicates(ctx, {
-      staged: prs,
-      into: prsDups,
-      candidateRows: `SELECT c.source_row FROM ${prsC} AS c JOIN ${prsDupKeys} AS g ON ${key.on('c', 'g')}`,
-      key: keyCols,
-    });
-    // Pharmacy lines attach to the first line of their keys only, whatever its fate.
-    await engine.run(`UPDATE ${prsC} SET keyed = FALSE WHERE source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row OR dup_key)`);
-    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row)` });
-    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-key', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_key)` });
-  }
-
-  // ER_PHA_F: each pharmacy line joined to its prestation line, inheriting its fate.
+  // ER_PHA_F: each pharmacy line joined to its prestation line, inheriting its fate. The full join also yields, in
+  // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side).
   const phaC = tmp(ctx, 'pha_c');
   const ref = inputs.referential;
   const phaRules: SndsRule[] = [
-    { reason: 'missing-key', kind: 'quarantine', when: 's.missing_col IS NOT NULL', detail: 'missing_col' },
+    { reason: 'not-a-pharmacy-line', kind: 'cleaning', when: 's.source_row IS NULL' },
+    { reason: 'missing-key', kind: 'quarantine', when: 's.missing', detail: firstMissing(dcirJoinKeys) },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'FALSE' },
     { reason: 'orphan-key', kind: 'quarantine', when: 'pr.source_row IS NULL', detail: `'no ER_PRS_F line with these 9 DCIR keys'` },
-    {
-      reason: 'inherited',
-      kind: 'quarantine',
-      when: 'pr._rule IS NOT NULL',
-      kindSql: 'parent_kind',
-      reasonSql: 'parent_reason',
-      orderSql: 'parent_rule',
-      detail: `'ER_PRS_F row ' || CAST(parent_row AS VARCHAR)`,
-    },
+    { reason: 'inherited', kind: 'quarantine', when: 'pr._rule IS NOT NULL', inherit: prsRules, detail: `'ER_PRS_F row ' || CAST(c.parent_row AS VARCHAR)` },
     { reason: 'missing-code', kind: 'quarantine', when: 's.cip IS NULL', detail: `'PHA_PRS_C13'` },
     { reason: 'unparseable-number', kind: 'quarantine', when: 's.qty IS NULL', detail: `'PHA_ACT_QSN'` },
   ];
   // Without a drug referential, ATC codes stay unknown and no product code can be called unknown.
   if (ref) phaRules.push({ reason: 'unknown-product-code', kind: 'quarantine', when: 'r.cip IS NULL', detail: `'PHA_PRS_C13 not in IR_PHA_R'` });
-  const rh = rowHash(engine, pha, 's');
-  await classify(ctx, {
-    into: phaC,
-    from:
-      `(SELECT s.source_row, ${key.select('s').join(', ')}, ${rh ? `${rh} AS rh, ` : ''}${text(col('PHA_PRS_C13'))} AS cip, ${d.parseNumber(col('PHA_ACT_QSN'))} AS qty, ` +
-      `${firstMissing('s', dcirJoinKeys)} AS missing_col FROM ${pha.table} AS s) AS s ` +
-      `LEFT JOIN (SELECT * FROM ${prsC} WHERE keyed) AS pr ON ${key.on('pr', 's')} ` +
-      (ref ? `LEFT JOIN ${ref} AS r ON r.cip = s.cip` : ''),
-    columns: [
-      's.source_row AS source_row',
-      ...(rh ? ['s.rh AS rh'] : []),
-      'pr.person_id AS person_id',
-      'pr.date AS date',
-      's.cip AS cip',
-      's.qty AS qty',
-      ref ? 'r.atc AS atc' : 'CAST(NULL AS VARCHAR) AS atc',
-      ref ? 'r.units AS units' : 'CAST(NULL AS DOUBLE) AS units',
-      'pr._kind AS parent_kind',
-      'pr._reason AS parent_reason',
-      'pr._rule AS parent_rule',
-      'pr.source_row AS parent_row',
-      's.missing_col AS missing_col',
-    ],
-    rules: phaRules,
-  });
-  const phaRows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${phaC}`));
-  if (phaRows !== pha.rows) throw msg.sndsKeyCollision(pha.file, phaRows, pha.rows);
-  // Exact duplicate pharmacy lines: candidates share a whole-row hash (or, without one, are looked for directly).
-  const phaDups = tmp(ctx, 'pha_dups');
-  if (rh) {
-    const groups = tmp(ctx, 'pha_dup_rows');
-    await engine.run(`CREATE TEMP TABLE ${groups} AS SELECT rh FROM ${phaC} GROUP BY rh HAVING count(*) > 1`);
-    if (Number(await engine.scalar(`SELECT count(*) FROM ${groups}`)) > 0) {
-      await findDuplicates(ctx, { staged: pha, into: phaDups, candidateRows: `SELECT source_row FROM ${phaC} WHERE rh IN (SELECT rh FROM ${groups})` });
-    }
-  } else await findDuplicates(ctx, { staged: pha, into: phaDups, candidate: (a) => pha.columns.map((c) => col(c, a)) });
-  if (await engine.tableExists(phaDups)) {
-    await override(ctx, { table: phaC, rules: phaRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${phaDups} WHERE dup_row)` });
+  const joinPha = async () => {
+    await classify(ctx, {
+      into: phaC,
+      from:
+        `(SELECT s.source_row, ${key.select('s').join(', ')}, ${text(col('PHA_PRS_C13'))} AS cip, ` +
+        `${d.parseNumber(col('PHA_ACT_QSN'))} AS qty, (${anyMissing(dcirJoinKeys)}) AS missing FROM ${pha.table} AS s) AS s ` +
+        `FULL OUTER JOIN (SELECT * FROM ${prsC} WHERE keyed) AS pr ON ${key.on('pr', 's')} ` +
+        (ref ? `LEFT JOIN ${ref} AS r ON r.cip = s.cip` : ''),
+      columns: [
+        's.source_row AS source_row',
+        'pr.pidx AS pidx',
+        'pr.date AS date',
+        's.cip AS cip',
+        's.qty AS qty',
+        ...(ref ? ['r.atc AS atc', 'r.units AS units'] : []),
+        'pr.source_row AS parent_row',
+      ],
+      rules: phaRules,
+      sub: 'pr._rule',
+    });
+    return Number(await engine.scalar<number>(`SELECT count(*) FROM ${phaC} WHERE source_row IS NOT NULL`));
+  };
+
+  // Exact duplicates of ER_PRS_F lines share their 9 keys (its primary key). Found without a pass of their own:
+  // lines with pharmacy lines multiply them in the join (more joined rows than pharmacy lines), and lines without
+  // are few. Pharmacy lines attach to the first line of their keys only, whatever its fate.
+  const prsDuplicates = async (candidates: string) => {
+    const prsDups = tmp(ctx, `prs_dups${ctx.temps.length}`);
+    await findDuplicates(ctx, { staged: prs, into: prsDups, candidateRows: candidates, key: keyCols });
+    await engine.run(`UPDATE ${prsC} SET keyed = FALSE WHERE source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row OR dup_key)`);
+    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row)` });
+    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-key', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_key)` });
+  };
+  const dupKeysOf = (rows: string) =>
+    `SELECT c.source_row FROM ${prsC} AS c JOIN (SELECT ${key.names.map((n) => `x.${n}`).join(', ')} FROM ${prsC} AS x WHERE x.keyed AND ${rows} ` +
+    `GROUP BY ${key.names.map((n) => `x.${n}`).join(', ')} HAVING count(*) > 1) AS g ON ${key.on('c', 'g')}`;
+  if ((await joinPha()) !== pha.rows) {
+    await prsDuplicates(dupKeysOf('TRUE'));
+    const rows = await joinPha();
+    if (rows !== pha.rows) throw msg.sndsKeyCollision(pha.file, rows, pha.rows);
+  }
+  const childless = `(SELECT parent_row FROM ${phaC} WHERE source_row IS NULL)`;
+  if (Number(await engine.scalar(`SELECT count(*) FROM (${dupKeysOf(`x.source_row IN ${childless}`)}) AS t`)) > 0) {
+    await prsDuplicates(dupKeysOf(`x.source_row IN ${childless}`));
   }
   // Prestation lines no pharmacy line attached to: other care, not dispensings.
-  await override(ctx, {
-    table: prsC,
-    rules: prsRules,
-    reason: 'dcir-no-pharmacy-line',
-    where: `keyed AND NOT EXISTS (SELECT 1 FROM ${phaC} AS c WHERE c.parent_row = ${prsC}.source_row)`,
-  });
+  await override(ctx, { table: prsC, rules: prsRules, reason: 'dcir-no-pharmacy-line', where: `keyed AND source_row IN ${childless}` });
 
-  // Returns netting, only on the (person, care date, CIP13) groups that need it: several lines or a non-positive one.
-  const groupKey = compositeKey(engine, ['person_id', 'date', 'cip']);
-  const phaN = tmp(ctx, 'pha_net');
+  // Groups of the same person, care date and CIP13 that need netting: several lines, or a line of no packs or fewer.
+  const groupKey = compositeKey(engine, ['pidx', 'date', 'cip']);
   const netting = on['dcir-return-netting'];
+  const groups = tmp(ctx, 'net_groups');
   if (netting) {
-    const groups = tmp(ctx, 'net_groups');
     await engine.run(
       `CREATE TEMP TABLE ${groups} AS SELECT ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL ` +
         `GROUP BY ${groupKey.names.map((_, i) => i + 1).join(', ')} HAVING count(*) > 1 OR min(c.qty) <= 0`,
     );
+  }
+  const inGroups = `SELECT c.source_row FROM (SELECT c.source_row, ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL) AS c JOIN ${groups} AS g ON ${groupKey.on('g', 'c')}`;
+
+  // Exact duplicate pharmacy lines: identical lines get the same fate, so both are removed, or both are kept in the
+  // same (person, care date, CIP13) group of several lines. Without netting groups, look for them directly.
+  const phaDups = tmp(ctx, 'pha_dups');
+  if (netting) {
+    await findDuplicates(ctx, {
+      staged: pha,
+      into: phaDups,
+      candidateRows: `SELECT source_row FROM ${phaC} WHERE _rule IS NOT NULL AND source_row IS NOT NULL UNION ALL ${inGroups}`,
+    });
+  } else await findDuplicates(ctx, { staged: pha, into: phaDups, candidate: (a) => pha.columns.map((c) => col(c, a)) });
+  await override(ctx, { table: phaC, rules: phaRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${phaDups} WHERE dup_row)` });
+
+  // Returns netting, only on the groups that need it.
+  const phaN = tmp(ctx, 'pha_net');
+  const netRules: SndsRule[] = [
+    { reason: 'dcir-return-netted', kind: 'merged', when: 's.npos > 0 AND s.net > 0 AND s.source_row <> s.rep AND s.qty < 0', detail: `'into ER_PHA_F row ' || CAST(c.rep AS VARCHAR)` },
+    { reason: 'dcir-same-dispensing-line', kind: 'merged', when: 's.npos > 0 AND s.net > 0 AND s.source_row <> s.rep', detail: `'into ER_PHA_F row ' || CAST(c.rep AS VARCHAR)` },
+    { reason: 'dcir-cancelled-dispensing', kind: 'cleaning', when: 's.npos > 0 AND s.net <= 0' },
+    { reason: 'return-without-dispensing', kind: 'quarantine', when: 's.qty < 0', detail: `'no dispensing of the same person, care date and CIP13'` },
+    { reason: 'dcir-zero-quantity', kind: 'cleaning', when: 's.qty = 0' },
+  ];
+  if (netting) {
     await classify(ctx, {
       into: phaN,
       from:
         `(SELECT c.source_row, c.qty, sum(c.qty) OVER w AS net, count(CASE WHEN c.qty > 0 THEN 1 END) OVER w AS npos, ` +
         `min(CASE WHEN c.qty > 0 THEN c.source_row END) OVER w AS rep ` +
-        `FROM (SELECT c.*, ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL) AS c JOIN ${groups} AS g ON ${groupKey.on('g', 'c')} ` +
-        `WINDOW w AS (PARTITION BY c.person_id, c.date, c.cip)) AS s`,
+        `FROM ${phaC} AS c WHERE c._rule IS NULL AND c.source_row IN (${inGroups}) ` +
+        `WINDOW w AS (PARTITION BY c.pidx, c.date, c.cip)) AS s`,
       columns: ['s.source_row AS source_row', 's.net AS net', 's.rep AS rep'],
-      rules: [
-        { reason: 'dcir-return-netted', kind: 'merged', when: 's.npos > 0 AND s.net > 0 AND s.source_row <> s.rep AND s.qty < 0', detail: `'into ER_PHA_F row ' || CAST(rep AS VARCHAR)` },
-        { reason: 'dcir-same-dispensing-line', kind: 'merged', when: 's.npos > 0 AND s.net > 0 AND s.source_row <> s.rep', detail: `'into ER_PHA_F row ' || CAST(rep AS VARCHAR)` },
-        { reason: 'dcir-cancelled-dispensing', kind: 'cleaning', when: 's.npos > 0 AND s.net <= 0' },
-        { reason: 'return-without-dispensing', kind: 'quarantine', when: 's.qty < 0', detail: `'no dispensing of the same person, care date and CIP13'` },
-        { reason: 'dcir-zero-quantity', kind: 'cleaning', when: 's.qty = 0' },
-      ],
+      rules: netRules,
     });
   } else {
     await engine.run(`CREATE TEMP TABLE ${phaN} AS SELECT CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS DOUBLE) AS net, CAST(NULL AS INTEGER) AS _rule WHERE FALSE`);
   }
 
-  const kept = `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row WHERE c._rule IS NULL AND n._rule IS NULL`;
+  const kept = `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx WHERE c._rule IS NULL AND n._rule IS NULL`;
   await engine.run(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
-      `SELECT c.person_id, c.date, c.cip, 'CIP13', c.atc, COALESCE(n.net, c.qty), c.units, NULL, 'ER_PHA_F', c.source_row ${kept}`,
+      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
   );
-  const dispensings = Number(await engine.scalar<number>(`SELECT count(*) ${kept}`));
+  // The target held no rows before this load.
+  const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
 
-  const prsRemoved = await quarantine(ctx, { source: 'ER_PRS_F', staged: prs, table: prsC });
+  const prsRemoved = await quarantine(ctx, { source: 'ER_PRS_F', staged: prs, table: prsC, rules: prsRules });
   const phaRemoved = mergeRemovals(
-    await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaC }),
-    netting ? await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaN }) : [],
+    await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaC, rules: phaRules }),
+    netting ? await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaN, rules: netRules }) : [],
   );
   return [
     account('ER_PRS_F', [prs.file], prs.rows, await keptRows(ctx, prsC), ['dispensing'], prsRemoved),

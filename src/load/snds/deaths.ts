@@ -6,7 +6,7 @@
 // 'death-merged-with-cause'), else from IR_BEN_R with no cause.
 import type { RowAccount } from '../../model/index.js';
 import type { StagedTable } from '../stage.js';
-import { account, classify, findDuplicates, icd10, keptRows, mergeRemovals, quarantine, text, tmp, yearOf, type SndsContext } from './steps.js';
+import { account, classify, findDuplicates, icd10, keptRows, quarantine, text, tmp, yearOf, type SndsContext, type SndsRule } from './steps.js';
 
 export const deathColumns = ['BEN_IDT_ANO', 'BEN_DCD_DTE', 'DCD_CIM_COD'];
 
@@ -37,45 +37,50 @@ export async function loadDeaths(
     const dups = tmp(ctx, 'ki_dups');
     const keyOf = (a: string) => [text(`${a}.${d.ident('BEN_IDT_ANO')}`)];
     await findDuplicates(ctx, { staged: ki, into: dups, candidate: keyOf, key: keyOf });
+    const rules: SndsRule[] = [
+      { reason: 'missing-key', kind: 'quarantine', when: 's.idt IS NULL', detail: `'BEN_IDT_ANO'` },
+      { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
+      { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'BEN_IDT_ANO'` },
+      { reason: 'orphan-key', kind: 'quarantine', when: 'pe.person_id IS NULL', detail: `'BEN_IDT_ANO not in IR_BEN_R'` },
+      { reason: 'unparseable-date', kind: 'quarantine', when: 's.death IS NULL', detail: `'BEN_DCD_DTE'` },
+      { reason: 'date-outside-life', kind: 'quarantine', when: `${yearOf('s.death')} < pe.birth_year`, detail: `'BEN_DCD_DTE before birth year'` },
+    ];
     await classify(ctx, {
       into: kiC,
       from:
         `(SELECT s.source_row, ${text(col('BEN_IDT_ANO'))} AS idt, ${d.parseDate(col('BEN_DCD_DTE'))} AS death, ${icd10(col('DCD_CIM_COD'))} AS cause ` +
         `FROM ${ki.table} AS s) AS s LEFT JOIN ${dups} AS u ON u.source_row = s.source_row LEFT JOIN ${persons} AS pe ON pe.ben_idt_ano = s.idt`,
-      columns: ['s.source_row AS source_row', 'pe.person_id AS person_id', 's.death AS death', 's.cause AS cause', 'pe.birth_year AS birth_year'],
-      rules: [
-        { reason: 'missing-key', kind: 'quarantine', when: 's.idt IS NULL', detail: `'BEN_IDT_ANO'` },
-        { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
-        { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'BEN_IDT_ANO'` },
-        { reason: 'orphan-key', kind: 'quarantine', when: 'pe.person_id IS NULL', detail: `'BEN_IDT_ANO not in IR_BEN_R'` },
-        { reason: 'unparseable-date', kind: 'quarantine', when: 's.death IS NULL', detail: `'BEN_DCD_DTE'` },
-        { reason: 'date-outside-life', kind: 'quarantine', when: `${yearOf('s.death')} < pe.birth_year`, detail: `'BEN_DCD_DTE before birth year'` },
-      ],
+      columns: ['s.source_row AS source_row', 'pe.person_id AS person_id', 's.death AS death', 's.cause AS cause'],
+      rules,
     });
-    const removed = await quarantine(ctx, { source: 'KI_CCI_R', staged: ki, table: kiC });
+    const removed = await quarantine(ctx, { source: 'KI_CCI_R', staged: ki, table: kiC, rules });
     accounts.push(account('KI_CCI_R', [ki.file], ki.rows, await keptRows(ctx, kiC), ['death'], removed));
   } else {
-    await engine.run(`CREATE TEMP TABLE ${kiC} AS SELECT CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS DATE) AS death, CAST(NULL AS VARCHAR) AS cause, CAST(NULL AS INTEGER) AS _rule WHERE FALSE`);
+    await engine.run(
+      `CREATE TEMP TABLE ${kiC} AS SELECT CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS person_id, CAST(NULL AS DATE) AS death, ` +
+        `CAST(NULL AS VARCHAR) AS cause, CAST(NULL AS INTEGER) AS _rule WHERE FALSE`,
+    );
   }
 
   // IR_BEN_R's death dates: valid ones reach the model, merged into a linked certificate when there is one.
   const irC = tmp(ctx, 'ir_death_c');
+  const irRules: SndsRule[] = [
+    { reason: 'unparseable-date', kind: 'quarantine', when: 's.death IS NULL', detail: `'BEN_DCD_DTE'` },
+    { reason: 'date-outside-life', kind: 'quarantine', when: `${yearOf('s.death')} < s.birth_year`, detail: `'BEN_DCD_DTE before birth year'` },
+    { reason: 'death-merged-with-cause', kind: 'merged', when: 'k.ki_row IS NOT NULL', detail: `'into KI_CCI_R row ' || CAST(c.ki_row AS VARCHAR)` },
+  ];
   await classify(ctx, {
     into: irC,
     from: `${args.benDeaths} AS s LEFT JOIN (SELECT person_id, min(source_row) AS ki_row FROM ${kiC} WHERE _rule IS NULL GROUP BY person_id) AS k ON k.person_id = s.person_id`,
     columns: ['s.source_row AS source_row', 's.person_id AS person_id', 's.death AS death', 'k.ki_row AS ki_row'],
-    rules: [
-      { reason: 'unparseable-date', kind: 'quarantine', when: 's.death IS NULL', detail: `'BEN_DCD_DTE'` },
-      { reason: 'date-outside-life', kind: 'quarantine', when: `${yearOf('s.death')} < s.birth_year`, detail: `'BEN_DCD_DTE before birth year'` },
-      { reason: 'death-merged-with-cause', kind: 'merged', when: 'k.ki_row IS NOT NULL', detail: `'into KI_CCI_R row ' || CAST(ki_row AS VARCHAR)` },
-    ],
+    rules: irRules,
   });
   const irRead = Number(await engine.scalar<number>(`SELECT count(*) FROM ${irC}`));
-  const irRemoved = await quarantine(ctx, { source: irDeathSource, staged: args.ben, table: irC });
-  accounts.push(account(irDeathSource, [args.ben.file], irRead, await keptRows(ctx, irC), ['death'], mergeRemovals(irRemoved)));
+  const irRemoved = await quarantine(ctx, { source: irDeathSource, staged: args.ben, table: irC, rules: irRules });
+  accounts.push(account(irDeathSource, [args.ben.file], irRead, await keptRows(ctx, irC), ['death'], irRemoved));
 
   // The person's death date, by precedence.
-  const irValid = `(SELECT person_id, death FROM ${irC} WHERE _rule IS NULL OR _reason = 'death-merged-with-cause')`;
+  const irValid = `(SELECT person_id, death FROM ${irC} WHERE _rule IS NULL OR _rule = ${irRules.findIndex((x) => x.reason === 'death-merged-with-cause')})`;
   const kiKept = `(SELECT person_id, death, cause, source_row FROM ${kiC} WHERE _rule IS NULL)`;
   const personDeaths = tmp(ctx, 'person_deaths');
   await engine.run(

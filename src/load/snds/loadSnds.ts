@@ -70,7 +70,7 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
     // Lookups for the events: by (BEN_NIR_PSA, BEN_RNG_GEM), and by BEN_NIR_PSA alone for the PMSI.
     const personKeys = tmp(ctx, 'person_keys');
     await engine.run(
-      `CREATE TEMP TABLE ${personKeys} AS SELECT k.ben_nir_psa AS psa, k.ben_rng_gem AS rng, k.person_id, pe.birth_year, pd.death_date ` +
+      `CREATE TEMP TABLE ${personKeys} AS SELECT k.ben_nir_psa AS psa, k.ben_rng_gem AS rng, pe.pidx, k.person_id, pe.birth_year, pd.death_date ` +
         `FROM ${p}snds_person_key AS k JOIN ${b.persons} AS pe ON pe.person_id = k.person_id LEFT JOIN ${deaths.personDeaths} AS pd ON pd.person_id = k.person_id`,
     );
     const psaKeys = tmp(ctx, 'psa_keys');
@@ -82,7 +82,7 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
 
     if (files.ER_PRS_F && files.ER_PHA_F) {
       const referential = options.phaReferential ? (await loadReferential(ctx, options.phaReferential)).table : undefined;
-      accounts.push(...(await loadDcir(ctx, { prs: files.ER_PRS_F, pha: files.ER_PHA_F, ete: files.ER_ETE_F, personKeys, referential })));
+      accounts.push(...(await loadDcir(ctx, { prs: files.ER_PRS_F, pha: files.ER_PHA_F, ete: files.ER_ETE_F, personKeys, persons: b.persons, referential })));
     }
     for (const year of files.mco ?? []) accounts.push(...(await loadPmsiYear(ctx, year, psaKeys)));
     if (files.IR_IMB_R) accounts.push(await loadAld(ctx, files.IR_IMB_R, personKeys));

@@ -50,7 +50,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
   const rsa = (a = 's') => padKey(col('RSA_NUM', a), 10);
   const stayKey = (a: string) => [eta(a), rsa(a)];
   const structural: SndsRule[] = [
-    { reason: 'missing-key', kind: 'quarantine', when: 's.eta IS NULL OR s.rsa IS NULL', detail: `CASE WHEN eta IS NULL THEN 'ETA_NUM' ELSE 'RSA_NUM' END` },
+    { reason: 'missing-key', kind: 'quarantine', when: 's.eta IS NULL OR s.rsa IS NULL', detail: `CASE WHEN c.eta IS NULL THEN 'ETA_NUM' ELSE 'RSA_NUM' END` },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
     { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'ETA_NUM, RSA_NUM'` },
   ];
@@ -89,7 +89,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
       reason: 'orphan-key',
       kind: 'quarantine',
       when: 'b.source_row IS NULL OR c.source_row IS NULL',
-      detail: `CASE WHEN b_row IS NULL THEN ${lit(`no ${names.B} row for ETA_NUM, RSA_NUM`)} ELSE ${lit(`no ${names.C} row for ETA_NUM, RSA_NUM`)} END`,
+      detail: `CASE WHEN c.b_row IS NULL THEN ${lit(`no ${names.B} row for ETA_NUM, RSA_NUM`)} ELSE ${lit(`no ${names.C} row for ETA_NUM, RSA_NUM`)} END`,
     },
     { reason: 'missing-key', kind: 'quarantine', when: 'c.nir IS NULL', detail: `'NIR_ANO_17'` },
   ];
@@ -100,14 +100,14 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
   if (on['pmsi-linkage-codes']) stayRules.push({ reason: 'pmsi-linkage-codes', kind: 'cleaning', when: 'NOT c.codes_ok' });
   stayRules.push(
     { reason: 'orphan-key', kind: 'quarantine', when: 'k.person_id IS NULL', detail: `'NIR_ANO_17 not in IR_BEN_R.BEN_NIR_PSA'` },
-    { reason: 'ambiguous-key', kind: 'quarantine', when: 'k.persons > 1', detail: `'NIR_ANO_17 matches ' || CAST(persons AS VARCHAR) || ' persons'` },
-    { reason: 'unparseable-date', kind: 'quarantine', when: 'c.adm IS NULL OR c.dis IS NULL', detail: `CASE WHEN admission_date IS NULL THEN 'EXE_SOI_DTD' ELSE 'EXE_SOI_DTF' END` },
+    { reason: 'ambiguous-key', kind: 'quarantine', when: 'k.persons > 1', detail: `'NIR_ANO_17 matches ' || CAST(c.persons AS VARCHAR) || ' persons'` },
+    { reason: 'unparseable-date', kind: 'quarantine', when: 'c.adm IS NULL OR c.dis IS NULL', detail: `CASE WHEN c.admission_date IS NULL THEN 'EXE_SOI_DTD' ELSE 'EXE_SOI_DTF' END` },
     { reason: 'end-before-start', kind: 'quarantine', when: 'c.dis < c.adm', detail: `'EXE_SOI_DTF before EXE_SOI_DTD'` },
     {
       reason: 'date-outside-life',
       kind: 'quarantine',
       when: `${yearOf('c.adm')} < k.birth_year OR c.adm > k.death_date`,
-      detail: `CASE WHEN ${yearOf('admission_date')} < birth_year THEN 'admission before birth year' ELSE 'admission after death' END`,
+      detail: `CASE WHEN ${yearOf('c.admission_date')} < c.birth_year THEN 'admission before birth year' ELSE 'admission after death' END`,
     },
   );
   await classify(ctx, {
@@ -146,17 +146,23 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
 
   const accounts: RowAccount[] = [
     account(names.B, [B.file], B.rows, await keptRows(ctx, stays, 'b_row'), ['hospital_stay', 'diagnosis'],
-      mergeRemovals(await quarantine(ctx, { source: names.B, staged: B, table: bC }), await quarantine(ctx, { source: names.B, staged: B, table: stays, rowColumn: 'b_row' }))),
+      mergeRemovals(
+        await quarantine(ctx, { source: names.B, staged: B, table: bC, rules: structural }),
+        await quarantine(ctx, { source: names.B, staged: B, table: stays, rules: stayRules, rowColumn: 'b_row' }),
+      )),
     account(names.C, [C.file], C.rows, await keptRows(ctx, stays, 'c_row'), ['hospital_stay'],
-      mergeRemovals(await quarantine(ctx, { source: names.C, staged: C, table: cC }), await quarantine(ctx, { source: names.C, staged: C, table: stays, rowColumn: 'c_row' }))),
+      mergeRemovals(
+        await quarantine(ctx, { source: names.C, staged: C, table: cC, rules: structural }),
+        await quarantine(ctx, { source: names.C, staged: C, table: stays, rules: stayRules, rowColumn: 'c_row' }),
+      )),
   ];
 
   // Child rows (D: associated diagnoses, A: procedures) follow their stay.
   const childRules = (codeColumn: string): SndsRule[] => [
-    { reason: 'missing-key', kind: 'quarantine', when: 's.eta IS NULL OR s.rsa IS NULL', detail: `CASE WHEN eta IS NULL THEN 'ETA_NUM' ELSE 'RSA_NUM' END` },
+    { reason: 'missing-key', kind: 'quarantine', when: 's.eta IS NULL OR s.rsa IS NULL', detail: `CASE WHEN c.eta IS NULL THEN 'ETA_NUM' ELSE 'RSA_NUM' END` },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
     { reason: 'orphan-key', kind: 'quarantine', when: 'st.b_row IS NULL', detail: lit(`no ${names.B} stay for ETA_NUM, RSA_NUM`) },
-    { reason: 'inherited', kind: 'quarantine', when: 'st._rule IS NOT NULL', kindSql: 'stay_kind', reasonSql: 'stay_reason', orderSql: 'stay_rule', detail: `${lit(`${names.B} row `)} || CAST(stay_row AS VARCHAR)` },
+    { reason: 'inherited', kind: 'quarantine', when: 'st._rule IS NOT NULL', inherit: stayRules, detail: `${lit(`${names.B} row `)} || CAST(c.stay_row AS VARCHAR)` },
     { reason: 'missing-code', kind: 'quarantine', when: 's.code IS NULL', detail: lit(codeColumn) },
   ];
   const childColumns = [
@@ -168,10 +174,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
     'st.person_id AS person_id',
     'st.admission_date AS admission_date',
     'st.discharge_date AS discharge_date',
-    'st._kind AS stay_kind',
-    'st._reason AS stay_reason',
     'st.b_row AS stay_row',
-    'st._rule AS stay_rule',
   ];
   const child = async (staged: typeof D, part: 'D' | 'A', code: string, codeColumn: string, delay: string) => {
     if (!staged) return undefined;
@@ -185,6 +188,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
         `LEFT JOIN ${dups} AS u ON u.source_row = s.source_row LEFT JOIN (SELECT * FROM ${stays} WHERE b_row IS NOT NULL) AS st ON st.eta = s.eta AND st.rsa = s.rsa`,
       columns: childColumns,
       rules: childRules(codeColumn),
+      sub: 'st._rule',
     });
     return into;
   };
@@ -195,7 +199,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
       `INSERT INTO ${p}diagnosis (person_id, date, code, vocabulary, role, stay_id, source_table, source_row) ` +
         `SELECT person_id, admission_date, code, 'ICD10', 'associated', stay_id, ${lit(names.D)}, source_row FROM ${dC} WHERE _rule IS NULL`,
     );
-    accounts.push(account(names.D, [D.file], D.rows, await keptRows(ctx, dC), ['diagnosis'], await quarantine(ctx, { source: names.D, staged: D, table: dC })));
+    accounts.push(account(names.D, [D.file], D.rows, await keptRows(ctx, dC), ['diagnosis'], await quarantine(ctx, { source: names.D, staged: D, table: dC, rules: childRules('ASS_DGN') })));
   }
   const aC = await child(A, 'A', A ? text(`upper(${col('CDC_ACT')})`) : '', 'CDC_ACT', A ? d.parseNumber(opt(A, 'ENT_DAT_DEL')) : '');
   if (A && aC) {
@@ -206,7 +210,7 @@ export async function loadPmsiYear(ctx: SndsContext, mco: SndsMcoYear, psaKeys: 
         `SELECT person_id, CASE WHEN ${inStay} THEN ${d.addDays('admission_date', 'delay')} ELSE admission_date END, code, 'CCAM', stay_id, ${lit(names.A)}, source_row ` +
         `FROM ${aC} WHERE _rule IS NULL`,
     );
-    accounts.push(account(names.A, [A.file], A.rows, await keptRows(ctx, aC), ['procedure'], await quarantine(ctx, { source: names.A, staged: A, table: aC })));
+    accounts.push(account(names.A, [A.file], A.rows, await keptRows(ctx, aC), ['procedure'], await quarantine(ctx, { source: names.A, staged: A, table: aC, rules: childRules('CDC_ACT') })));
   }
   return accounts;
 }

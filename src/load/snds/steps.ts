@@ -49,34 +49,31 @@ export interface SndsRule {
   kind: RemovalKind;
   /** SQL condition over the FROM clause. */
   when: string;
-  /** SQL text over the classified row's output columns: the column or link at fault, never person-level values. */
+  /**
+   * SQL text naming the column or link at fault, never person-level values; evaluated only for removed rows, over
+   * the classified row `c` and the raw staged row `s`.
+   */
   detail?: string;
-  /** SQL over the output columns giving the kind and reason instead (a fate inherited from a parent row). */
-  kindSql?: string;
-  reasonSql?: string;
-  /** SQL number ordering the reasons of an inherited fate within this rule (the parent's rule index). */
-  orderSql?: string;
+  /** The row takes the fate of a parent row: `_sub` holds the parent's rule index in these rules. */
+  inherit?: SndsRule[];
 }
 
 /**
- * One pass: `into` gets every row of `from` with the output `columns` ("expr AS name") plus `_rule` (index of the
- * first matching rule, NULL when kept), `_kind`, `_reason` and `_detail`.
+ * One pass: `into` gets every row of `from` with the output `columns` ("expr AS name"), `_rule` (index of the first
+ * matching rule, NULL when kept) and `_sub` (`sub`: the parent's rule, for a rule that inherits it). Fates are kept
+ * as small integers so the big intermediate tables stay narrow; `quarantine` turns them into kinds and reasons.
  */
-export async function classify(ctx: SndsContext, args: { into: string; from: string; columns: string[]; rules: SndsRule[] }): Promise<void> {
+export async function classify(
+  ctx: SndsContext,
+  args: { into: string; from: string; columns: string[]; rules: SndsRule[]; sub?: string },
+): Promise<void> {
   const { engine } = ctx;
-  const d = engine.dialect;
   const { rules } = args;
-  const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
-  const pick = (f: (r: SndsRule) => string) =>
-    rules.length ? `CASE x._rule ${rules.map((r, i) => `WHEN ${i} THEN ${f(r)}`).join(' ')} END` : 'NULL';
+  const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'NULL';
   await engine.run(`DROP TABLE IF EXISTS ${args.into}`);
   await engine.run(
-    `CREATE TEMP TABLE ${args.into} AS SELECT x.*, ` +
-      `CAST(${pick((r) => r.kindSql ?? d.literal(r.kind))} AS VARCHAR) AS _kind, ` +
-      `CAST(${pick((r) => r.reasonSql ?? d.literal(r.reason))} AS VARCHAR) AS _reason, ` +
-      `CAST(${pick((r) => r.detail ?? 'NULL')} AS VARCHAR) AS _detail, ` +
-      `CAST(${pick((r) => r.orderSql ?? '0')} AS INTEGER) AS _order ` +
-      `FROM (SELECT ${args.columns.join(', ')}, ${ruleCase} AS _rule FROM ${args.from}) AS x`,
+    `CREATE TEMP TABLE ${args.into} AS SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS INTEGER) AS _rule, ` +
+      `CAST(${args.sub ?? 'NULL'} AS INTEGER) AS _sub FROM ${args.from}`,
   );
 }
 
@@ -85,39 +82,46 @@ export async function classify(ctx: SndsContext, args: { into: string; from: str
  * pass, such as duplicates): the rule must be placed in `rules` where it belongs in the order, with `when: 'FALSE'`.
  * Rows an earlier rule removed keep their fate.
  */
-export async function override(ctx: SndsContext, args: { table: string; rules: SndsRule[]; reason: string; where: string; set?: string }): Promise<void> {
-  const d = ctx.engine.dialect;
+export async function override(ctx: SndsContext, args: { table: string; rules: SndsRule[]; reason: string; where: string }): Promise<void> {
   const i = args.rules.findIndex((r) => r.reason === args.reason);
-  const r = args.rules[i]!;
-  // Earlier rules win, as in the single pass.
-  await ctx.engine.run(
-    `UPDATE ${args.table} SET _rule = ${i}, _kind = ${d.literal(r.kind)}, _reason = ${d.literal(r.reason)}, _detail = CAST(${r.detail ?? 'NULL'} AS VARCHAR), _order = 0` +
-      `${args.set ? `, ${args.set}` : ''} WHERE (_rule IS NULL OR _rule > ${i}) AND (${args.where})`,
-  );
+  await ctx.engine.run(`UPDATE ${args.table} SET _rule = ${i} WHERE (_rule IS NULL OR _rule > ${i}) AND (${args.where})`);
 }
 
 /**
- * Send the removed rows of a classified table to the quarantine table, each with its raw source row as JSON
- * (joined back from the staged file by `rowColumn`), and count them by kind and reason, in rule order.
+ * Send the removed rows of a classified table to the quarantine table, each with its kind, reason, detail and raw
+ * source row as JSON (joined back from the staged file by `rowColumn`), and count them by kind and reason in rule order.
  */
 export async function quarantine(
   ctx: SndsContext,
-  args: { source: string; staged: StagedTable; table: string; rowColumn?: string },
+  args: { source: string; staged: StagedTable; table: string; rules: SndsRule[]; rowColumn?: string },
 ): Promise<RowRemoval[]> {
   const { engine } = ctx;
   const d = engine.dialect;
+  const { rules } = args;
   const row = args.rowColumn ?? 'source_row';
+  const fate = (f: (r: SndsRule) => string) =>
+    `CASE c._rule ${rules
+      .map((r, i) => `WHEN ${i} THEN ${r.inherit ? `CASE c._sub ${r.inherit.map((p, j) => `WHEN ${j} THEN ${f(p)}`).join(' ')} END` : f(r)}`)
+      .join(' ')} END`;
+  const detail = `CASE c._rule ${rules.map((r, i) => `WHEN ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
   const raw = `(SELECT ${d.rowToJson('r')} FROM (SELECT ${args.staged.columns.map((c) => `s.${d.ident(c)}`).join(', ')}) AS r)`;
-  await engine.run(
-    `INSERT INTO ${ctx.p}quarantine (source_table, source_row, kind, reason, detail, raw) ` +
-      `SELECT ${d.literal(args.source)}, c.${row}, c._kind, c._reason, c._detail, ${raw} ` +
-      `FROM ${args.table} AS c JOIN ${args.staged.table} AS s ON s.source_row = c.${row} WHERE c._rule IS NOT NULL`,
+  if (rules.length) {
+    await engine.run(
+      `INSERT INTO ${ctx.p}quarantine (source_table, source_row, kind, reason, detail, raw) ` +
+        `SELECT ${d.literal(args.source)}, c.${row}, ${fate((r) => d.literal(r.kind))}, ${fate((r) => d.literal(r.reason))}, CAST(${detail} AS VARCHAR), ${raw} ` +
+        `FROM ${args.table} AS c JOIN ${args.staged.table} AS s ON s.source_row = c.${row} WHERE c._rule IS NOT NULL`,
+    );
+  }
+  const counts = await engine.rows<{ r: number; sub: number | null; n: number }>(
+    `SELECT _rule AS r, _sub AS sub, count(*) AS n FROM ${args.table} WHERE _rule IS NOT NULL AND ${row} IS NOT NULL GROUP BY _rule, _sub ORDER BY 1, 2`,
   );
-  const counts = await engine.rows<{ kind: RemovalKind; reason: string; n: number }>(
-    `SELECT _kind AS kind, _reason AS reason, count(*) AS n, min(_rule) AS r, min(_order) AS o FROM ${args.table} ` +
-      `WHERE _rule IS NOT NULL AND ${row} IS NOT NULL GROUP BY _kind, _reason ORDER BY r, o, _reason`,
+  return mergeRemovals(
+    counts.map((c) => {
+      const rule = rules[c.r]!;
+      const f = rule.inherit ? rule.inherit[c.sub!]! : rule;
+      return [{ kind: f.kind, reason: f.reason, rows: Number(c.n) }];
+    }).flat(),
   );
-  return counts.map((c) => ({ kind: c.kind, reason: c.reason, rows: Number(c.n) }));
 }
 
 /** Rows of a classified table that passed every rule. */
@@ -209,12 +213,6 @@ export async function findDuplicates(
       `row_number() OVER (PARTITION BY ${all} ORDER BY s.source_row) > 1 AS dup_row, ${dupKey} AS dup_key ` +
       `FROM ${args.staged.table} AS s WHERE ${where}`,
   );
-}
-
-/** NULL-tolerant hash of a whole staged row (candidates for exact duplicates), or undefined without a key hash. */
-export function rowHash(engine: Engine, staged: StagedTable, alias: string): string | undefined {
-  const d = engine.dialect;
-  return d.keyHash?.(staged.columns.map((c) => `COALESCE(${alias}.${d.ident(c)}, '')`));
 }
 
 // --- Value normalisation shared by the SNDS tables ---

@@ -21,11 +21,12 @@ describe('DCIR with the default cleaning rules', () => {
     engine = res.engine;
     const { r } = res;
     await expectConsistent(engine, r);
-    // ER_PRS_F, 25 lines: 14 kept (1-7, 11, 16, 21-25); one line for each removal reason except 14 and 15 (outside life).
-    expect(accountOf(r, 'ER_PRS_F')).toMatchObject({ rowsRead: 25, rowsLoaded: 14 });
+    // ER_PRS_F, 26 lines: 14 kept (1-7, 11, 16, 21-25); one line for each removal reason except the pairs 18 and 26,
+    // 14 and 15.
+    expect(accountOf(r, 'ER_PRS_F')).toMatchObject({ rowsRead: 26, rowsLoaded: 14 });
     expect(removedKinds(r, 'ER_PRS_F')).toEqual({
       'quarantine:missing-key': 1, // 17: empty BEN_NIR_PSA
-      'quarantine:duplicate-row': 1, // 18 = 16
+      'quarantine:duplicate-row': 2, // 18 = 16 (which has a pharmacy line), 26 = 20 (which has none)
       'quarantine:duplicate-key': 1, // 19: keys of 1, other content
       'cleaning:dcir-no-pharmacy-line': 1, // 20
       'cleaning:dcir-invalid-nir': 1, // 8: BEN_CDI_NIR 03
@@ -35,11 +36,11 @@ describe('DCIR with the default cleaning rules', () => {
       'quarantine:unparseable-date': 1, // 13
       'quarantine:date-outside-life': 2, // 14: 1949 < 1950; 15: after ID2's death
     });
-    // ER_PHA_F, 26 lines: removed lines of removed prestations carry the prestation's reason.
-    expect(accountOf(r, 'ER_PHA_F')).toMatchObject({ rowsRead: 26, rowsLoaded: 7 });
+    // ER_PHA_F, 27 lines: removed lines of removed prestations carry the prestation's reason.
+    expect(accountOf(r, 'ER_PHA_F')).toMatchObject({ rowsRead: 27, rowsLoaded: 7 });
     expect(removedKinds(r, 'ER_PHA_F')).toEqual({
       'quarantine:missing-key': 2, // its own empty DCT_ORD_NUM + the line of prestation 17
-      'quarantine:duplicate-row': 1, // second line of prestation 21
+      'quarantine:duplicate-row': 2, // second line of prestation 21 (kept otherwise), second line of key 99 (orphan otherwise)
       'quarantine:orphan-key': 2, // key 99 (no prestation) + the line of prestation 12
       'cleaning:dcir-invalid-nir': 1,
       'cleaning:dcir-information-only': 1,
