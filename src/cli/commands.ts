@@ -5,7 +5,7 @@ import { loadOmop } from '../load/omop/loadOmop.js';
 import { linkPersons } from '../load/linkage.js';
 import { formatRowAccounts, type LoadResult } from '../load/result.js';
 import { simulate } from '../simulate/index.js';
-import { writeJsonResult } from '../results/index.js';
+import { writeJsonResult, checkResultsFolder } from '../results/index.js';
 import { runDemo } from './demo.js';
 import { runStudyFolder, verifyStudyFolder } from '../study/index.js';
 
@@ -145,6 +145,23 @@ options:
       for (const d of differences) console.log(`DIFFERS  ${d.key}\n         expected ${d.expected ?? '(absent)'}, got ${d.actual ?? '(absent)'}`);
       console.log(differences.length ? `\n${differences.length} of ${estimates} estimates differ.` : `\nall ${estimates} estimates match.`);
       return differences.length ? 1 : 0;
+    },
+  },
+
+  check: {
+    summary: 'scan a results folder for small counts and person-level identifiers before it leaves the platform',
+    help: `usage: cohorte check RESULTS_DIR [--min-cell 10]`,
+    options: { 'min-cell': { type: 'string' } },
+    async run(v, positionals) {
+      const dir = positionals[0];
+      if (!dir) {
+        console.error('cohorte check: a results folder is required.');
+        return 2;
+      }
+      const problems = checkResultsFolder(dir, { minCell: Number(str(v, 'min-cell') ?? 10) });
+      for (const p of problems) console.log(`${p.file} ${p.where}: ${p.problem}`);
+      console.log(problems.length ? `\n${problems.length} problem(s): this folder must not leave the platform.` : 'no small cell and no person-level identifier found.');
+      return problems.length ? 1 : 0;
     },
   },
 

@@ -13,3 +13,4 @@ export {
   type ResultSettings,
   type EstimateType,
 } from './summarisedResult.js';
+export { checkResultsFolder, type OutputProblem } from './checkResults.js';
