@@ -10,6 +10,16 @@ export { openDuckDb, duckdbDialect, type Engine, type TypedColumns, type SqlDial
 export { stageFile, type StagedTable, type StageOptions } from './load/stage.js';
 export { createModelTables, countModelTables } from './load/model.js';
 export { formatRowAccounts, type LoadResult } from './load/result.js';
+export {
+  loadSnds,
+  sndsCleaningRules,
+  sndsCleaningRuleNames,
+  type LoadSndsOptions,
+  type SndsCleaningRule,
+  type SndsCleaningRuleDoc,
+  type SndsFiles,
+} from './load/snds/index.js';
+export { type SndsObservationWindow } from './load/snds/observation.js';
 export { loadOmop, omopTables, type LoadOmopOptions, type OmopLoadSettings, type OmopTable } from './load/omop/index.js';
 export { linkPersons, type LinkPersonsOptions, type LinkageResult, type LinkageConflicts } from './load/linkage.js';
 
@@ -75,6 +85,15 @@ export {
   type StratumRate,
   type StandardPopulationStratum,
 } from './estimate/directStandardise.js';
+
+// --- plots: Vega-Lite specs, rendered to SVG / PNG without a browser ---
+export * from './plot/index.js';
+
+// --- simulation: synthetic linked data with planted effects ---
+export { simulate, type SimulationOptions, type SimulationSummary, type WrittenFile } from './simulate/index.js';
+
+// --- studies: definitions, batch runs, verification ---
+export * from './study/index.js';
 
 // --- results: the only way out ---
 export * from './results/index.js';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openDuckDb } from '../engine/index.js';
 import { loadSnds } from '../load/snds/loadSnds.js';
 import { loadOmop } from '../load/omop/loadOmop.js';
@@ -8,6 +9,9 @@ import { formatRowAccounts } from '../load/result.js';
 import { personTimeline, type PersonTimeline } from '../cohort/personTimeline.js';
 import { writeJsonResult } from '../results/index.js';
 import { CohorteError } from '../messages/index.js';
+import { runStudyFolder } from '../study/index.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** One line per person: what their timeline holds (shown on the terminal only, never written). */
 function timelineLine(t: PersonTimeline): string {
@@ -67,8 +71,15 @@ export async function runDemo(options: { data: string; out: string }): Promise<n
         settings: { claims: claims.settings, hospital: hospital.settings, linkage: linked.settings },
       }, { countKeys: Object.keys(linked.counts) }),
     ];
+    console.log('\n5. The example study (studies/vka-doac-bleeding) on the claims sample');
+    const studyOut = join(out, 'vka-doac-bleeding');
+    const { files, run } = await runStudyFolder(join(repoRoot, 'studies', 'vka-doac-bleeding'), { data: join(data, 'snds'), out: studyOut, onStage: (s) => console.log(`   ${s}`) });
+    for (const c of run.cohorts) console.log(`   ${c.name}: ${c.attrition.at(-1)!.persons >= 10 ? c.attrition.at(-1)!.persons : '<10'} persons`);
+    console.log(`   follow-up ends: ${Object.entries(run.analysis.endReasons).map(([r, n]) => `${r} ${n >= 10 ? n : '<10'}`).join(', ')}`);
+
     console.log(`\nResults (aggregates, counts 1-9 shown as <10) written to ${relative(process.cwd(), out) || out}/:`);
     for (const f of written) console.log(`  ${relative(process.cwd(), f)}`);
+    for (const f of files) console.log(`  ${relative(process.cwd(), join(studyOut, f))}`);
     return 0;
   } finally {
     await engine.close();

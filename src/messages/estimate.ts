@@ -143,6 +143,10 @@ export const estimateMessages = {
     new CohorteError('immortal-time', `targetTrialProtocol: immortal time: ${detail}`),
   badProtocol: (field: string, expected: string) =>
     new CohorteError('bad-protocol', `targetTrialProtocol: ${field} must be ${expected}.`),
+  duplicateLongRow: (key: string, name: string) =>
+    new CohorteError('duplicate-long-row', `covariateMatrix: the long table holds covariate '${name}' twice for the key ${key}; give key columns that identify one row of the data (e.g. person_id and index_date when persons have several entries).`),
+  badLookback: (window: readonly number[]) =>
+    new CohorteError('bad-lookback', `buildCovariateTable: lookback [${window.join(', ')}] must be [start, end] in days relative to index with start <= end <= 0 (baseline covariates come before time zero).`),
   // --- end of comparative effectiveness ---
 
   // --- rates / Lexis / standardisation (poissonRate, rateRatio, incidenceRates, lexisSplit, directStandardise) ---

@@ -25,8 +25,17 @@ export const loadMessages = {
   omopNoInput: () =>
     new CohorteError(
       'missing-input',
-      'loadOmop: no input given; expected `dir` (a folder of OMOP CDM tables as CSV or Parquet), `files` (one path per table) or `database` (a DuckDB database file holding the CDM tables).',
+      'loadOmop: no input given; expected `dir` (a folder of OMOP CDM tables as CSV or Parquet), `files` (one path per table), `database` (a DuckDB database file holding the CDM tables) or `cdmSchema` (a schema of the engine holding them, e.g. in PostgreSQL).',
     ),
+  // OMOP CDM read from a schema of the engine (option cdmSchema), staged by stageTable (src/load/stage.ts).
+  emptyTable: (table: string) =>
+    new CohorteError('empty-table', `${table}: the table has no rows; expected data rows.`, { file: table }),
+  noStorageOrder: (table: string, engine: string) =>
+    new CohorteError('engine-unsupported', `${table}: the ${engine} engine has no stable storage order to number rows by; give the key columns to order by instead.`, { file: table }),
+  omopSchemaNotFound: (schema: string) =>
+    new CohorteError('missing-table', `schema '${schema}': no tables found in this schema of the engine's database; expected the OMOP CDM tables (person, observation_period, …) there (option \`cdmSchema\`).`),
+  omopMissingCdmTable: (schema: string, table: string, what: string) =>
+    new CohorteError('missing-table', `schema '${schema}': no table ${table} (name case ignored); expected ${what}.`, { file: schema, table }),
   omopInvalidOption: (option: string, value: string, expected: string) =>
     new CohorteError('invalid-option', `loadOmop: option '${option}' is '${value}'; expected ${expected}.`),
   omopDatabaseUnsupported: (file: string, engine: string) =>
@@ -102,6 +111,16 @@ export const removalReasonText: Record<string, string> = {
   'missing-code': 'the code (diagnosis, procedure, product) is empty',
   'beneficiary-merged': 'another IR_BEN_R row of the same person (BEN_IDT_ANO)',
   'death-merged-with-cause': 'death date merged into the KI_CCI_R death row of the same person',
+  // Exposure (src/exposure): dispensings of a drug class left out of exposure episodes.
+  'missing-date': 'the dispensing has no date',
+  'missing-days-supply': "no recorded days' supply",
+  'missing-packs': 'no number of packs',
+  'missing-units-per-pack': 'no number of units per pack',
+  'non-positive-supply': "days' supply under 1 day (e.g. packs <= 0)",
+  'implausible-supply': "days' supply over 36,500 days",
+  'unknown-person': 'person not in the person table',
+  'outside-observation': 'date outside every observation period',
+  'after-death': 'dispensed after the death date',
 };
 
 // --- Simulator (src/simulate): messages for bad options of simulate(). ---

@@ -26,7 +26,7 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
   try {
     const run = await runStudy(engine, definition, { data: options.data, onStage: options.onStage, packageVersion: pkg.version });
     options.onStage?.('writing results');
-    const outputs = writeStudyOutputs(run, options.out);
+    const outputs = await writeStudyOutputs(run, options.out);
     const manifest: Manifest = {
       study: definition.id,
       definitionSha256: sha256Text(text),

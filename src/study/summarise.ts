@@ -104,6 +104,7 @@ export function summariseCox(fit: CoxphResult, model: string, c: Common): Summar
     summarisedRow({ ...base, variable_name: 'model', estimate_name: 'number_subjects', estimate_type: 'integer', value: fit.n }),
     summarisedRow({ ...base, variable_name: 'model', estimate_name: 'events', estimate_type: 'integer', value: fit.nEvent }),
     summarisedRow({ ...base, variable_name: 'model', estimate_name: 'converged', estimate_type: 'character', value: String(fit.converged) }),
+    ...fit.warnings.map((w, k) => summarisedRow({ ...base, variable_name: 'model', variable_level: `warning ${k + 1}`, estimate_name: 'warning', estimate_type: 'character', value: w })),
   ];
   fit.terms.forEach((term, j) => {
     const t = { ...base, variable_name: 'hazard ratio', variable_level: term };

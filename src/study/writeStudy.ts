@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { writeSummarisedResult, suppressSummarised, sortSummarised, type SummarisedRow } from '../results/index.js';
 import type { StudyRun } from './runStudy.js';
 import { renderReport } from './report.js';
+import { studyFigures } from './figures.js';
+import { renderPng, renderSvg } from '../plot/index.js';
 
 /** Files a study run writes, relative to its output folder. */
 export interface StudyOutputs {
@@ -28,8 +30,8 @@ function attritionCsv(rows: SummarisedRow[]): string {
   return [cols.join(','), ...[...steps.keys()].sort().map((k) => cols.map((c) => esc(steps.get(k)![c] ?? '')).join(','))].join('\n') + '\n';
 }
 
-/** Write results.csv, settings.csv, attrition.csv and report.html (all suppressed aggregates) into `out`. */
-export function writeStudyOutputs(run: StudyRun, out: string): StudyOutputs {
+/** Write results.csv, settings.csv, attrition.csv, plots/ (SVG, PNG) and report.html, all suppressed aggregates, into `out`. */
+export async function writeStudyOutputs(run: StudyRun, out: string): Promise<StudyOutputs> {
   mkdirSync(out, { recursive: true });
   const suppression = { minCell: run.definition.suppression.minCell };
   const written = writeSummarisedResult(out, run.rows, run.settings, { suppression });
@@ -40,7 +42,17 @@ export function writeStudyOutputs(run: StudyRun, out: string): StudyOutputs {
     attrition,
     attritionCsv(safe.filter((r) => run.settings.find((s) => s.result_id === r.result_id)?.result_type.endsWith('attrition'))),
   );
+  const plots: string[] = [];
+  const figures: Array<{ title: string; svg: string }> = [];
+  mkdirSync(join(out, 'plots'), { recursive: true });
+  for (const f of studyFigures(run)) {
+    const svg = await renderSvg(f.spec);
+    writeFileSync(join(out, 'plots', `${f.name}.svg`), svg);
+    writeFileSync(join(out, 'plots', `${f.name}.png`), await renderPng(f.spec));
+    plots.push(`plots/${f.name}.svg`, `plots/${f.name}.png`);
+    figures.push({ title: f.title, svg });
+  }
   const report = join(out, 'report.html');
-  writeFileSync(report, renderReport(run, safe));
-  return { results: written.results, settings: written.settings, attrition, report, files: ['results.csv', 'settings.csv', 'attrition.csv', 'report.html'] };
+  writeFileSync(report, renderReport(run, safe, figures));
+  return { results: written.results, settings: written.settings, attrition, report, files: ['results.csv', 'settings.csv', 'attrition.csv', ...plots, 'report.html'] };
 }

@@ -3,6 +3,12 @@
 // fiches "Activité en double dans les fichiers PMSI", "Identifiants des bénéficiaires", FAQ DCIR) and the rules
 // coded in the community tools SCALPEL-Extraction (DcirFilters, McoFilters) and sndsTools (extract_drug_dispenses,
 // extract_hospital_stays). The code here is our own.
+//
+// Besides these switchable rules, the loader itself removes rows for stable reasons (texts in src/messages/load.ts):
+// quarantine — missing-key, duplicate-row, duplicate-key, orphan-key, ambiguous-key (a PMSI key matching several
+// persons), unparseable-date, unparseable-number, missing-code, end-before-start, date-outside-life (before the birth
+// year or after death), unknown-product-code, return-without-dispensing; cleaning — dcir-no-pharmacy-line (a
+// prestation that is not a drug dispensing: out of scope); merged — beneficiary-merged, death-merged-with-cause.
 
 /** A standard SNDS cleaning rule; its name is also the removal reason of the rows it drops. */
 export type SndsCleaningRule =
@@ -173,10 +179,3 @@ export const pmsiDuplicateFiness = [
 
 /** Linkage return codes of T_MCOaaC checked by pmsi-linkage-codes. */
 export const pmsiLinkageCodes = ['NIR_RET', 'NAI_RET', 'SEX_RET', 'SEJ_RET', 'FHO_RET', 'PMS_RET', 'DAT_RET'];
-
-/** Reasons of rows dropped or merged by the loader itself (not switchable), with their meaning. */
-export const sndsLoaderReasons = {
-  'dcir-no-pharmacy-line': 'ER_PRS_F line with no ER_PHA_F line: not a drug dispensing (other care), out of scope',
-  'beneficiary-merged': 'another IR_BEN_R row of the same person (BEN_IDT_ANO); its keys are kept in snds_person_key',
-  'death-merged-with-cause': 'death date of IR_BEN_R merged into the KI_CCI_R death row of the same person',
-} as const;

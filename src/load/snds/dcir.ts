@@ -124,7 +124,8 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const phaC = tmp(ctx, 'pha_c');
   const ref = inputs.referential;
   const phaRules: SndsRule[] = [
-    { reason: 'not-a-pharmacy-line', kind: 'cleaning', when: 's.source_row IS NULL' },
+    // Rows with no ER_PHA_F side stand for prestation lines without pharmacy line: counted in ER_PRS_F's account only.
+    { reason: 'dcir-no-pharmacy-line', kind: 'cleaning', when: 's.source_row IS NULL' },
     { reason: 'missing-key', kind: 'quarantine', when: 's.missing', detail: firstMissing(dcirJoinKeys) },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'FALSE' },
     { reason: 'orphan-key', kind: 'quarantine', when: 'pr.source_row IS NULL', detail: `'no ER_PRS_F line with these 9 DCIR keys'` },

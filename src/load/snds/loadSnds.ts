@@ -5,6 +5,7 @@
 // Person id: BEN_IDT_ANO (else BEN_NIR_PSA:BEN_RNG_GEM). Every (BEN_NIR_PSA, BEN_RNG_GEM) of a person is kept in
 // `<schema>.snds_person_key`; DCIR and IR_IMB_R link on both, PMSI on NIR_ANO_17 = BEN_NIR_PSA, KI_CCI_R on
 // BEN_IDT_ANO. All work is a few set-based SQL passes per table; only counts come back to JS.
+import { deriveObservationPeriods, type SndsObservationWindow } from './observation.js';
 import type { Engine } from '../../engine/index.js';
 import type { ModelTableName, RowAccount } from '../../model/index.js';
 import { loadMessages as msg } from '../../messages/index.js';
@@ -34,6 +35,8 @@ export interface LoadSndsOptions {
    * CIP13 missing from the referential is quarantined ('unknown-product-code').
    */
   phaReferential?: string;
+  /** The extract's window, from which each person's observation period is derived (see SndsObservationWindow). */
+  observation?: SndsObservationWindow;
   /** Drop hospital outpatient DCIR lines already counted in the PMSI (ETE_IND_TAA = 1); needs ER_ETE_F or an ETE_IND_TAA column. Default false. */
   excludeHospitalOutpatient?: boolean;
 }
@@ -53,6 +56,7 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
   const ctx: SndsContext = { engine, p, cleaning, t: `snds${++loadCounter}`, temps: [], staged: [] };
   const accounts: RowAccount[] = [];
   let deathConflicts = 0;
+  let observation: { start: string | null; end: string | null; periods: number } = { start: null, end: null, periods: 0 };
   try {
     // Persons and their deaths.
     const ben = await stage(ctx, files.IR_BEN_R, 'IR_BEN_R', beneficiaryColumns);
@@ -86,6 +90,8 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
     }
     for (const year of files.mco ?? []) accounts.push(...(await loadPmsiYear(ctx, year, psaKeys)));
     if (files.IR_IMB_R) accounts.push(await loadAld(ctx, files.IR_IMB_R, personKeys));
+    observation = await deriveObservationPeriods(ctx, ben, options.observation ?? {});
+    b.account.target.push('observation_period');
   } finally {
     await cleanUp(ctx);
   }
@@ -105,6 +111,11 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
       deathDatePrecedence: 'IR_BEN_R.BEN_DCD_DTE, else KI_CCI_R.BEN_DCD_DTE',
       deathDateConflicts: deathConflicts,
       dispensingDate: cleaning['dcir-care-date'] ? 'EXE_SOI_DTD' : 'FLX_DIS_DTD',
+      observation: {
+        extractStart: observation.start,
+        extractEnd: observation.end,
+        rule: 'from max(extract start, BEN_DTE_INS) to min(extract end, death date); extract dates default to the first and last care dates',
+      },
     },
   };
 }

@@ -1,0 +1,59 @@
+// The loader's building blocks: the key hash primitive, and the same accounts whether composite keys are joined
+// through the dialect's key hash (DuckDB) or column by column (a dialect without one).
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { openDuckDb, type Engine } from '../../../src/engine/index.js';
+import { loadSnds } from '../../../src/load/snds/loadSnds.js';
+import { mergeRemovals } from '../../../src/load/snds/steps.js';
+import { expectConsistent, fixtures } from './helpers.js';
+
+/** The same engine, seen through a dialect without keyHash. */
+function withoutKeyHash(engine: Engine): Engine {
+  const dialect = { ...engine.dialect, keyHash: undefined };
+  return new Proxy(engine, { get: (t, k) => (k === 'dialect' ? dialect : (t as unknown as Record<string | symbol, unknown>)[k as string]) }) as Engine;
+}
+
+describe('keyHash', () => {
+  it('is equal for equal keys, different for different ones, NULL when any part is NULL', async () => {
+    const engine = await openDuckDb();
+    const h = (a: string, b: string) => engine.dialect.keyHash!([a, b]);
+    const row = await engine.rows<Record<string, unknown>>(
+      `SELECT ${h(`'a'`, `'b'`)} = ${h(`'a'`, `'b'`)} AS same, ${h(`'a'`, `'b'`)} = ${h(`'ab'`, `''`)} AS shifted, ${h(`'a'`, 'NULL')} IS NULL AS nul`,
+    );
+    expect(row[0]).toEqual({ same: true, shifted: false, nul: true });
+    await engine.close();
+  });
+});
+
+describe('composite keys without a key hash', () => {
+  it.each(['dcir', 'pmsi', 'persons'])('%s fixture: same accounts and model rows as with the hash', async (name) => {
+    const hashed = await openDuckDb();
+    const plain = await openDuckDb();
+    const a = await loadSnds(hashed, { dir: join(fixtures, name) });
+    const b = await loadSnds(withoutKeyHash(plain), { dir: join(fixtures, name) });
+    await expectConsistent(plain, b);
+    expect(b.accounts).toEqual(a.accounts);
+    expect(b.counts).toEqual(a.counts);
+    const rows = (e: Engine) => e.rows(`SELECT * FROM dispensing ORDER BY source_row`);
+    expect(await rows(plain)).toEqual(await rows(hashed));
+    await hashed.close();
+    await plain.close();
+  });
+});
+
+describe('mergeRemovals', () => {
+  it('adds up the same kind and reason across passes, in first-seen order', () => {
+    expect(
+      mergeRemovals(
+        [{ kind: 'quarantine', reason: 'orphan-key', rows: 2 }],
+        [
+          { kind: 'cleaning', reason: 'dcir-surcharge', rows: 1 },
+          { kind: 'quarantine', reason: 'orphan-key', rows: 3 },
+        ],
+      ),
+    ).toEqual([
+      { kind: 'quarantine', reason: 'orphan-key', rows: 5 },
+      { kind: 'cleaning', reason: 'dcir-surcharge', rows: 1 },
+    ]);
+  });
+});
