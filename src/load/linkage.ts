@@ -17,13 +17,13 @@
 //   at this stage: the same stay or death may appear twice, once per source;
 // - both sources' quarantine rows are copied with their source_table prefixed; the linkage's own quarantined
 //   rows have source_table 'linkage'.
-import type { Engine } from '../engine/index.js';
+import { replaceView, type Engine } from '../engine/index.js';
 import { modelTables, type ModelTableName, type RowAccount } from '../model/index.js';
 import { loadMessages as msg } from '../messages/index.js';
 import { countModelTables, createModelTables, schemaPrefix } from './model.js';
 import type { LoadResult } from './result.js';
 import { classifyRows } from './rules.js';
-import { stageFile, type StagedTable } from './stage.js';
+import { stageFile, stageTable } from './stage.js';
 
 export interface LinkPersonsOptions {
   /** The hospital model (e.g. loadOmop's result): its schema and layout. */
@@ -33,7 +33,7 @@ export interface LinkPersonsOptions {
   /**
    * The linkage table, one row per (hospital person id, claims pseudonym) pair: a CSV or Parquet file (DuckDB
    * engine), or `{ table }`, a table already on the engine (e.g. `warehouse.linkage` in PostgreSQL), whose
-   * source_row is then the row's rank in (hospital id, claims id) order.
+   * source_row is then the row's rank in (hospital id, claims id) order, as text (see `stageTable`).
    */
   linkage: string | { table: string };
   /** Column of the hospital person id in the linkage table (default 'hospital_person_id'; case ignored). */
@@ -74,26 +74,6 @@ const eventTables: ModelTableName[] = ['observation_period', 'dispensing', 'hosp
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 let linkCounter = 0;
 
-/** An engine table as a view of lower-case text columns, source_row = rank in (hospital id, claims id) order. */
-async function stageTable(engine: Engine, table: string, view: string, required: string[]): Promise<StagedTable> {
-  const d = engine.dialect;
-  let raw: string[];
-  try {
-    raw = await engine.columnNames(table);
-  } catch (e) {
-    throw msg.unreadableFile(table, (e as Error).message.split('\n')[0]!);
-  }
-  const byLower = new Map(raw.map((c) => [c.toLowerCase(), c]));
-  const missing = required.filter((c) => !byLower.has(c));
-  if (missing.length) throw msg.missingColumns(table, missing, raw);
-  const order = required.map((c) => d.ident(byLower.get(c)!)).join(', ');
-  const select = raw.map((c) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(c.toLowerCase())}`).join(', ');
-  await engine.run(`DROP VIEW IF EXISTS ${view}`);
-  await engine.run(`CREATE TEMP VIEW ${view} AS SELECT ROW_NUMBER() OVER (ORDER BY ${order}) AS source_row, ${select} FROM ${table}`);
-  const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${view}`));
-  return { table: view, file: table, columns: raw.map((c) => c.toLowerCase()), rows };
-}
-
 /**
  * Merge a hospital model and a claims model into one person timeline in `into`, through a linkage table.
  * Every linkage row and every source model row is accounted for.
@@ -132,14 +112,17 @@ export async function linkPersons(engine: Engine, options: LinkPersonsOptions): 
   const staged =
     typeof options.linkage === 'string'
       ? await stageFile(engine, options.linkage, 'linkage', { required: [hCol, cCol], caseOf: 'lower' })
-      : await stageTable(engine, options.linkage.table, `${tag}_stage`, [hCol, cCol]);
+      : // No file row number: source_row is the rank in (hospital id, claims id) order; an empty table links nobody.
+        await stageTable(engine, options.linkage.table, 'linkage', { required: [hCol, cCol], caseOf: 'lower', allowEmpty: true });
   const accounts: RowAccount[] = [];
   await engine.run('BEGIN TRANSACTION');
   try {
     // 1. Classify the linkage rows.
     const n = `SELECT s.*, ${idOf(H.layout, `s.${d.ident(hCol)}`)} AS _h, ${idOf(C.layout, `s.${d.ident(cCol)}`)} AS _c FROM ${staged.table} AS s`;
-    await engine.run(
-      `CREATE OR REPLACE TEMP VIEW ${tag}_prepared AS WITH n AS (${n}), ` +
+    await replaceView(
+      engine,
+      `${tag}_prepared`,
+      `WITH n AS (${n}), ` +
         `pairs AS (SELECT DISTINCT _h, _c FROM n WHERE _h IS NOT NULL AND _c IS NOT NULL), ` +
         `hn AS (SELECT _h, count(*) AS k FROM pairs GROUP BY _h), cn AS (SELECT _c, count(*) AS k FROM pairs GROUP BY _c) ` +
         `SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n._h, n._c ORDER BY n.source_row) AS _dup, ` +

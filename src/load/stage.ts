@@ -81,8 +81,10 @@ export async function stageFile(engine: Engine, file: string, name: string, opti
   } else if (/\.(csv|txt)(\.gz)?$/i.test(file)) {
     if (statSync(file).size === 0 || headerLine(file).trim() === '') throw msg.emptyFile(file);
     const delimiter = sniffDelimiter(headerLine(file));
+    // Outside the try: an engine that cannot read files says so itself (not "unreadable file").
+    const reader = d.readCsv(file, { delimiter });
     try {
-      await engine.run(`CREATE TEMP TABLE ${table}_raw AS SELECT * FROM ${d.readCsv(file, { delimiter })}`);
+      await engine.run(`CREATE TEMP TABLE ${table}_raw AS SELECT * FROM ${reader}`);
     } catch (e) {
       throw msg.unreadableFile(file, (e as Error).message.split('\n')[0]!);
     }
@@ -102,6 +104,67 @@ export async function stageFile(engine: Engine, file: string, name: string, opti
   const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${table}`));
   if (rows === 0 && !/\.parquet$/i.test(file) && !options.allowEmpty) throw msg.emptyFile(file);
   return { table, file, columns: rawColumns.map(rename), rows };
+}
+
+export interface TableStageOptions extends StageOptions {
+  /** How messages and `StagedTable.file` name the table, e.g. `cdm.person` (default: `qualifiedTable`). */
+  label?: string;
+  /**
+   * What `source_row` is, since a table has no file row number:
+   * - SQL expressions over the staged text columns (named as staged, see `caseOf`), or a function of the staged
+   *   column names giving them: source_row is the row's rank in that order (NULLs last), ties broken by every
+   *   column as text (in the engine's collation), so it is deterministic (rows tied on every column are
+   *   identical anyway). Default:
+   *   the required columns. E.g. `['person_id']` for a table whose primary key is person_id;
+   * - 'storage': the engine's storage order (`dialect.storageRowNumber`, DuckDB rowid), for tables written once
+   *   in file order, such as a DuckDB database built from CSV exports.
+   */
+  orderBy?: string[] | ((columns: string[]) => string[]) | 'storage';
+}
+
+/**
+ * Stage a table or view already on the engine (e.g. `cdm.person` in a PostgreSQL warehouse) as a view of text
+ * columns with `source_row`, checking required columns like `stageFile` (errors name the table and the column).
+ * Nothing is copied: the view reads the table each time it is queried.
+ */
+export async function stageTable(engine: Engine, qualifiedTable: string, name: string, options: TableStageOptions = {}): Promise<StagedTable> {
+  const d = engine.dialect;
+  const label = options.label ?? qualifiedTable;
+  let rawColumns: string[];
+  try {
+    rawColumns = await engine.columnNames(qualifiedTable);
+  } catch (e) {
+    throw msg.unreadableFile(label, (e as Error).message.split('\n')[0]!);
+  }
+  const rename = (c: string) => (options.caseOf === 'lower' ? c.toLowerCase() : options.caseOf === 'upper' ? c.toUpperCase() : c);
+  const present = new Set(rawColumns.map((c) => c.toLowerCase()));
+  const missing = (options.required ?? []).filter((c) => !present.has(c.toLowerCase()));
+  if (missing.length) throw msg.missingColumns(label, missing, rawColumns);
+  const columns = rawColumns.map(rename);
+  const view = `stage_${name.replace(/[^A-Za-z0-9_]/g, '_')}_${++stageCounter}`;
+  // Every column as text, so parsing (and its failures) is ours to account for, as for files.
+  const select = rawColumns.map((c, i) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(columns[i]!)}`).join(', ');
+  let sql: string;
+  if (options.orderBy === 'storage') {
+    if (!d.storageRowNumber) throw msg.noStorageOrder(label, d.name);
+    sql = `SELECT CAST(${d.storageRowNumber} AS BIGINT) AS source_row, ${select} FROM ${qualifiedTable}`;
+  } else {
+    const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+    const keys =
+      typeof options.orderBy === 'function'
+        ? options.orderBy(columns)
+        : (options.orderBy ?? (options.required ?? []).map((c) => d.ident(byLower.get(c.toLowerCase())!)));
+    const order = [...keys, ...columns.map((c) => `t.${d.ident(c)}`)].map((k) => `${k} NULLS LAST`).join(', ');
+    sql = `SELECT CAST(ROW_NUMBER() OVER (ORDER BY ${order}) AS BIGINT) AS source_row, t.* FROM (SELECT ${select} FROM ${qualifiedTable}) AS t`;
+  }
+  await engine.run(`DROP VIEW IF EXISTS ${view}`);
+  await engine.run(`CREATE TEMP VIEW ${view} AS ${sql}`);
+  const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${view}`));
+  if (rows === 0 && !options.allowEmpty) {
+    await engine.run(`DROP VIEW ${view}`);
+    throw msg.emptyTable(label);
+  }
+  return { table: view, file: label, columns, rows };
 }
 
 /** The table name a file stands for: `ER_PRS_F.csv` → `ER_PRS_F`. */

@@ -20,7 +20,11 @@
 // - duplicate-row: a row identical, column by column, to an earlier row of the same table; two events with
 //   different ids and otherwise equal values are both kept (two dispensings on a day are possible);
 // - duplicate-key: person (person_id), death (one per person) and visit_occurrence (visit_occurrence_id) ids
-//   must be unique: among otherwise valid rows, the first in source order is kept.
+//   must be unique: among otherwise valid rows, the first in source order is kept;
+// - source order (source_row): the file's data row for CSV and Parquet, the storage order for a DuckDB database
+//   file, and for tables of an engine schema (`cdmSchema`, e.g. PostgreSQL) the rank in key order (omopRowKey).
+//
+// Every statement is portable SQL (DuckDB and PostgreSQL); engine differences go through engine.dialect.
 import { existsSync, statSync } from 'node:fs';
 import type { Engine } from '../../engine/index.js';
 import type { RowAccount } from '../../model/index.js';
@@ -43,6 +47,13 @@ export interface LoadOmopOptions {
   database?: string;
   /** Schema of the CDM tables inside `database` (default 'main'). */
   databaseSchema?: string;
+  /**
+   * A schema of the engine's own database holding the CDM tables (table names in any case), e.g. a hospital
+   * warehouse in PostgreSQL read on the PostgreSQL engine: nothing is copied out of the database. A table has no
+   * file row number, so source_row is the row's rank in key order (primary key id as an integer; death: person
+   * then death date), ties broken by every column. Must differ from `schema` (model tables share CDM names).
+   */
+  cdmSchema?: string;
   /** Engine schema receiving the model tables (default: the engine's default schema); its model tables must be empty. */
   schema?: string;
   /** Drug records: every exposure (`drug_exposure`, default) or the derived eras (`drug_era`). */
@@ -74,9 +85,10 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 let loadCounter = 0;
 
 /**
- * Load an OMOP CDM (v5.3 or v5.4) from CSV/Parquet files or a DuckDB database file into the model tables of
- * `schema`. Every row of every table read is accounted for: loaded, or quarantined with its reason (raw row in
- * `<schema>.quarantine`). A missing table or column stops the load before anything is written.
+ * Load an OMOP CDM (v5.3 or v5.4) from CSV/Parquet files, a DuckDB database file or a schema of the engine
+ * (`cdmSchema`, e.g. a PostgreSQL warehouse) into the model tables of `schema`. Every row of every table read
+ * is accounted for: loaded, or quarantined with its reason (raw row in `<schema>.quarantine`). A missing table
+ * or column stops the load before anything is written.
  */
 export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): Promise<LoadResult> {
   const drug = options.drug ?? 'drug_exposure';
@@ -85,7 +97,8 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
   const inpatient = options.inpatientVisitConceptIds ?? [9201, 262];
   const deathMarginDays = options.deathMarginDays ?? 60;
   const deriveDaysSupply = options.deriveDaysSupply ?? true;
-  if (!options.dir && !options.database && !Object.values(options.files ?? {}).some(Boolean)) throw msg.omopNoInput();
+  if (!options.dir && !options.database && !options.cdmSchema && !Object.values(options.files ?? {}).some(Boolean)) throw msg.omopNoInput();
+  if (options.database && options.cdmSchema) throw msg.omopInvalidOption('cdmSchema', options.cdmSchema, 'no `database` at the same time: one database source');
   if (options.dir && !(existsSync(options.dir) && statSync(options.dir).isDirectory())) throw msg.fileNotFound(options.dir, 'a folder of OMOP CDM tables (person.csv, …)');
   if (drug !== 'drug_exposure' && drug !== 'drug_era') throw msg.omopInvalidOption('drug', String(drug), "'drug_exposure' or 'drug_era'");
   if (condition !== 'condition_occurrence' && condition !== 'condition_era')
@@ -96,6 +109,12 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
   if (!inpatient.length || inpatient.some((c) => !Number.isInteger(c)))
     throw msg.omopInvalidOption('inpatientVisitConceptIds', inpatient.join(','), 'a non-empty list of integer concept ids');
 
+  if (options.cdmSchema) {
+    // The model tables person, death, observation_period… would be the CDM tables themselves.
+    const target = schema || String(await engine.scalar<string>('SELECT current_schema()'));
+    if (target.toLowerCase() === options.cdmSchema.toLowerCase())
+      throw msg.omopInvalidOption('schema', schema || `(default: ${target})`, `a schema other than cdmSchema '${options.cdmSchema}' (model tables share names with CDM tables)`);
+  }
   await createModelTables(engine, schema || undefined);
   const before = await countModelTables(engine, schema || undefined);
   for (const [table, n] of Object.entries(before)) if (n > 0) throw msg.targetNotEmpty(schema, table, n);
@@ -105,6 +124,7 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
     ...(options.files ? { files: options.files } : {}),
     ...(options.database ? { database: options.database } : {}),
     ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
+    ...(options.cdmSchema ? { cdmSchema: options.cdmSchema } : {}),
   });
   const accounts: RowAccount[] = [];
   let atcFromConcept = false;

@@ -1,5 +1,5 @@
 // SQL building blocks shared by the OMOP table loaders: id and date parsing, and the quarantine rules.
-import type { Engine, SqlDialect } from '../../engine/index.js';
+import { replaceView, type Engine, type SqlDialect } from '../../engine/index.js';
 import type { RowRemoval } from '../../model/index.js';
 import { classifyRows, type RowRule } from '../rules.js';
 import type { StagedTable } from '../stage.js';
@@ -152,7 +152,7 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
       detail: `'${args.uniqueKey.column} already used by an earlier row'`,
     });
   }
-  await engine.run(`CREATE OR REPLACE TEMP VIEW ${name}_prepared AS ${prepared}`);
+  await replaceView(engine, `${name}_prepared`, prepared);
   const result = await classifyRows(engine, {
     sourceTable: args.source,
     from: `${name}_prepared`,

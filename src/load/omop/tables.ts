@@ -46,6 +46,25 @@ export const omopRequiredColumns: Record<OmopTable, string[]> = {
   concept: ['concept_id', 'vocabulary_id', 'concept_class_id', 'concept_code'],
 };
 
+/**
+ * The key ordering the rows of a CDM table read from a database schema, which gives them their source_row
+ * (rank in this order, see omopRowOrder): the table's primary key; for death (no id; person_id is its key in
+ * v5.3) the person then the death date, so of two deaths of a person the earlier one comes first.
+ */
+export const omopRowKey: Record<OmopTable, string[]> = {
+  person: ['person_id'],
+  observation_period: ['observation_period_id'],
+  drug_exposure: ['drug_exposure_id'],
+  drug_era: ['drug_era_id'],
+  condition_occurrence: ['condition_occurrence_id'],
+  condition_era: ['condition_era_id'],
+  visit_occurrence: ['visit_occurrence_id'],
+  procedure_occurrence: ['procedure_occurrence_id'],
+  death: ['person_id', 'death_date'],
+  concept_ancestor: ['ancestor_concept_id', 'descendant_concept_id'],
+  concept: ['concept_id'],
+};
+
 /** What a table holds, for "file not found" messages. */
 export const omopTableDescription: Record<OmopTable, string> = {
   person: 'one row per person (person_id, gender_concept_id, year_of_birth)',

@@ -91,7 +91,7 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
     for (const year of files.mco ?? []) accounts.push(...(await loadPmsiYear(ctx, year, psaKeys)));
     if (files.IR_IMB_R) accounts.push(await loadAld(ctx, files.IR_IMB_R, personKeys));
     observation = await deriveObservationPeriods(ctx, ben, options.observation ?? {});
-    b.account.target.push('observation_period');
+    if (observation.periods > 0) b.account.target.push('observation_period');
   } finally {
     await cleanUp(ctx);
   }
