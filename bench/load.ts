@@ -37,9 +37,18 @@ async function generate(engine: Engine, dir: string, rows: number): Promise<void
     DATE '2015-01-01' + CAST((i * 7919) % 2900 AS INTEGER) AS drug_exposure_start_date,
     DATE '2015-01-01' + CAST((i * 7919) % 2900 AS INTEGER) + 29 AS drug_exposure_end_date, 38000177 AS drug_type_concept_id,
     30 AS days_supply, 30.0 AS quantity FROM range(${rows}) t(i)`);
+  // The CDM tables the loader requires, empty here: only the drug rows are measured.
+  await engine.run(`CREATE TEMP TABLE death AS SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS DATE) AS death_date LIMIT 0`);
+  await engine.run(`CREATE TEMP TABLE visit AS SELECT CAST(NULL AS BIGINT) AS visit_occurrence_id, CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS visit_concept_id,
+    CAST(NULL AS DATE) AS visit_start_date, CAST(NULL AS DATE) AS visit_end_date LIMIT 0`);
+  await engine.run(`CREATE TEMP TABLE cond AS SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS condition_concept_id, CAST(NULL AS DATE) AS condition_start_date LIMIT 0`);
+  await engine.run(`CREATE TEMP TABLE proc AS SELECT CAST(NULL AS BIGINT) AS person_id, CAST(NULL AS BIGINT) AS procedure_concept_id, CAST(NULL AS DATE) AS procedure_date LIMIT 0`);
+  await engine.run(`CREATE TEMP TABLE anc AS SELECT CAST(NULL AS BIGINT) AS ancestor_concept_id, CAST(NULL AS BIGINT) AS descendant_concept_id LIMIT 0`);
   const out: Array<[string, string, string]> = [
     ['ben', 'snds', 'IR_BEN_R'], ['prs', 'snds', 'ER_PRS_F'], ['pha', 'snds', 'ER_PHA_F'],
     ['person', 'omop', 'person'], ['obs', 'omop', 'observation_period'], ['de', 'omop', 'drug_exposure'],
+    ['death', 'omop', 'death'], ['visit', 'omop', 'visit_occurrence'], ['cond', 'omop', 'condition_occurrence'],
+    ['proc', 'omop', 'procedure_occurrence'], ['anc', 'omop', 'concept_ancestor'],
   ];
   for (const [t, layout, name] of out) {
     await engine.run(`COPY ${t} TO '${join(dir, `${layout}-parquet`, `${name}.parquet`)}' (FORMAT parquet)`);
@@ -75,7 +84,7 @@ export async function main(args: string[]): Promise<void> {
   const dir = join(here, '.data', `load-${rows}`);
   const only = args.indexOf('--only');
   if (only >= 0) return loadOne(dir, Number(args[only + 1]));
-  if (!existsSync(join(dir, 'omop-csv', 'drug_exposure.csv'))) {
+  if (!existsSync(join(dir, 'omop-csv', 'concept_ancestor.csv'))) {
     console.log(`generating ${rows.toLocaleString('en')} dispensing rows into ${dir} (once)…`);
     rmSync(dir, { recursive: true, force: true });
     const gen = await openDuckDb();

@@ -86,6 +86,28 @@ export {
   type StandardPopulationStratum,
 } from './estimate/directStandardise.js';
 
+// --- comparative effectiveness: propensity scores, matching, weighting, balance ---
+export { logisticRegression } from './estimate/logisticRegression.js';
+export type { LogisticRegressionOptions, LogisticRegressionResult } from './estimate/logisticRegression.js';
+export { propensityScore, cStatistic } from './estimate/propensityScore.js';
+export type { PropensityScoreOptions, PropensityScoreResult } from './estimate/propensityScore.js';
+export { matchOnPropensity, matchingWeights } from './estimate/matchOnPropensity.js';
+export type { MatchOnPropensityOptions, MatchOnPropensityResult } from './estimate/matchOnPropensity.js';
+export { weightByPropensity } from './estimate/weightByPropensity.js';
+export type { WeightByPropensityOptions, WeightByPropensityResult } from './estimate/weightByPropensity.js';
+export { bootstrap, percentileInterval, riskAtHorizon, adjustedCurves, weightedCox, matchedCox } from './estimate/adjustedRisk.js';
+export type { RiskAtHorizonOptions, RiskAtHorizonResult } from './estimate/adjustedRisk.js';
+export { balanceTable, loveplotSpec } from './characterise/balanceTable.js';
+export type { BalanceTableOptions, BalanceTableResult } from './characterise/balanceTable.js';
+export { tableOne } from './characterise/tableOne.js';
+export type { TableOneOptions, TableOneResult } from './characterise/tableOne.js';
+export { covariateMatrix } from './characterise/covariateMatrix.js';
+export type { CovariateMatrixOptions, CovariateMatrixResult } from './characterise/covariateMatrix.js';
+export { buildCovariateTable } from './characterise/covariateTable.js';
+export type { CovariateTableOptions } from './characterise/covariateTable.js';
+export { targetTrialProtocol, protocolTable, formatProtocol, assertNoImmortalTime } from './design/targetTrial.js';
+export type { TargetTrialProtocol, TargetTrialProtocolInput } from './design/targetTrial.js';
+
 // --- plots: Vega-Lite specs, rendered to SVG / PNG without a browser ---
 export * from './plot/index.js';
 

@@ -124,11 +124,7 @@ export function kaplanMeier(data: EstimatorData, options: KaplanMeierOptions): K
   const strata = rows.factors[0]!;
 
   // survfitKM: robust variance by default exactly when a weight is not a whole number.
-  let robust = options.robust;
-  if (robust === undefined) {
-    robust = false;
-    if (weights) for (let i = 0; i < weights.length; i++) if (weights[i] !== Math.floor(weights[i]!)) { robust = true; break; }
-  }
+  const robust = options.robust ?? (weights?.some((w) => w !== Math.floor(w)) ?? false);
   const z = normalQuantile(1 - (1 - confLevel) / 2, 0, 1);
 
   const tc = codeTimes(time);

@@ -80,7 +80,7 @@ function checkJson(file: string, value: unknown, min: number, problems: OutputPr
 /** Scan every CSV, JSON and HTML file under `dir`. An empty list means the folder may leave. */
 export function checkResultsFolder(dir: string, settings: SuppressionSettings = defaultSuppression): OutputProblem[] {
   const problems: OutputProblem[] = [];
-  const walk = (p: string) => {
+  const walk = (p: string): void => {
     if (statSync(p).isDirectory()) return readdirSync(p).sort().forEach((f) => walk(join(p, f)));
     const file = relative(dir, p);
     const text = readFileSync(p, 'utf8');
