@@ -49,6 +49,12 @@ export {
   type BaselineCovariate,
   type CensoringDates,
 } from './followup/buildAnalysisTable.js';
+export {
+  buildTimeVaryingAnalysis,
+  type TimeVaryingAnalysisOptions,
+  type TimeVaryingAnalysisResult,
+  type EpisodeSource,
+} from './followup/buildTimeVaryingAnalysis.js';
 
 // --- estimators ---
 export { type EstimatorData } from './estimate/input.js';

@@ -20,5 +20,7 @@ export const designMessages = {
   unknownCohort: (name: string) => new CohorteError('unknown-cohort', `no cohort named '${name}' has been built on this engine.`),
   badCovariateName: (name: string) =>
     new CohorteError('bad-covariate-name', `covariate name '${name}' must start with a letter and hold only letters, digits and '_'.`),
+  oneEntryPerPerson: (table: string) =>
+    new CohorteError('one-entry-per-person', `${table}: a time-varying analysis needs one entry per person; build the cohort with entries: 'first'.`),
   sameCohortName: (name: string) => new CohorteError('same-cohort-name', `target and comparator cohorts must have different names, both are '${name}'.`),
 };
