@@ -118,7 +118,14 @@ export type { TargetTrialProtocol, TargetTrialProtocolInput } from './design/tar
 export * from './plot/index.js';
 
 // --- simulation: synthetic linked data with planted effects ---
-export { simulate, type SimulationOptions, type SimulationSummary, type WrittenFile } from './simulate/index.js';
+export {
+  simulate,
+  estimatePlantedEffect,
+  type SimulationOptions,
+  type SimulationSummary,
+  type WrittenFile,
+  type PlantedEffectEstimate,
+} from './simulate/index.js';
 
 // --- studies: definitions, batch runs, verification ---
 export * from './study/index.js';

@@ -7,3 +7,4 @@ export { counterfactualRisk, cumulativeIncidence, type Truth, type Counterfactua
 export { sndsColumns, dcirKeys, type MessyRowCounts } from './writeSnds.js';
 export { omopColumns } from './writeOmop.js';
 export { products, ingredients, outcomeCodes, outcomeCodePrefixes, comorbidityCodes, cip13Of, ean13CheckDigit } from './codes.js';
+export { estimatePlantedEffect, observableConfounding, type PlantedEffectEstimate, type HazardRatioEstimate } from './estimatePlantedEffect.js';
