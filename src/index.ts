@@ -4,10 +4,21 @@
 export * from './model/index.js';
 
 // --- engines ---
-export { openDuckDb, duckdbDialect, type Engine, type TypedColumns, type SqlDialect, type DuckDbOptions } from './engine/index.js';
+export {
+  openDuckDb,
+  openPostgres,
+  duckdbDialect,
+  postgresDialect,
+  replaceTable,
+  replaceView,
+  type Engine,
+  type TypedColumns,
+  type SqlDialect,
+  type DuckDbOptions,
+} from './engine/index.js';
 
 // --- loading ---
-export { stageFile, type StagedTable, type StageOptions } from './load/stage.js';
+export { stageFile, stageTable, type StagedTable, type StageOptions, type TableStageOptions } from './load/stage.js';
 export { createModelTables, countModelTables } from './load/model.js';
 export { formatRowAccounts, type LoadResult } from './load/result.js';
 export {

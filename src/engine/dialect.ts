@@ -24,6 +24,13 @@ export interface SqlDialect {
   keyHash?(exprs: string[]): string;
   /** Statement attaching an existing database file read-only under `alias` (DuckDB files); absent when the engine cannot. */
   attachReadOnly?(path: string, alias: string): string;
+  /** Statement detaching what `attachReadOnly` attached; present exactly when `attachReadOnly` is. */
+  detach?(alias: string): string;
+  /**
+   * 1-based storage order of the rows of the table read in FROM (DuckDB: rowid + 1, the insertion order of a
+   * table never updated); absent when the engine has no stable one (PostgreSQL's ctid moves on update/VACUUM FULL).
+   */
+  storageRowNumber?: string;
   /** The row of a table alias as JSON text. */
   rowToJson(alias: string): string;
   /** Whole days from date a to date b (b - a). */
@@ -57,6 +64,8 @@ export const duckdbDialect: SqlDialect = {
   parseInteger: (expr) =>
     `CASE WHEN regexp_full_match(trim(${expr}), '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_replace(trim(${expr}), '\\.0*$', '') AS BIGINT) END`,
   attachReadOnly: (path, alias) => `ATTACH ${quoteLiteral(path)} AS ${quoteIdent(alias)} (READ_ONLY)`,
+  detach: (alias) => `DETACH ${quoteIdent(alias)}`,
+  storageRowNumber: 'rowid + 1',
   keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,

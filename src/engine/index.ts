@@ -2,4 +2,4 @@ export type { Engine, TypedColumns } from './engine.js';
 export { duckdbDialect, acceptedDateFormats, type SqlDialect, type CsvReadOptions } from './dialect.js';
 export { openDuckDb, type DuckDbOptions } from './duckdb.js';
 export { openPostgres, postgresDialect } from './postgres.js';
-export { replaceTable } from './sql.js';
+export { replaceTable, replaceView } from './sql.js';

@@ -38,8 +38,9 @@ export const postgresDialect: SqlDialect = {
       `END)`
     );
   },
+  // At most 18 digits: a longer one could overflow BIGINT, and a failed CAST would abort the whole statement.
   parseInteger: (expr) =>
-    `CASE WHEN btrim(${expr}) ~ '^[+-]?[0-9]+(\\.0*)?$' THEN CAST(regexp_replace(btrim(${expr}), '\\.0*$', '') AS BIGINT) END`,
+    `CASE WHEN btrim(${expr}) ~ '^[+-]?0*[0-9]{1,18}(\\.0*)?$' THEN CAST(regexp_replace(btrim(${expr}), '\\.0*$', '') AS BIGINT) END`,
   parseNumber: (expr) => `pg_temp.cohorte_try_double(replace(btrim(${expr}), ',', '.'))`,
   rowToJson: (alias) => `CAST(row_to_json(${alias}) AS text)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,

@@ -5,3 +5,9 @@ export async function replaceTable(engine: Engine, name: string, select: string,
   await engine.run(`DROP TABLE IF EXISTS ${name}`);
   await engine.run(`CREATE ${options.temp === false ? '' : 'TEMP '}TABLE ${name} AS ${select}`);
 }
+
+/** (Re)create a temp view, portably (PostgreSQL's CREATE OR REPLACE VIEW refuses a changed column list). */
+export async function replaceView(engine: Engine, name: string, select: string): Promise<void> {
+  await engine.run(`DROP VIEW IF EXISTS ${name}`);
+  await engine.run(`CREATE TEMP VIEW ${name} AS ${select}`);
+}

@@ -1,0 +1,62 @@
+// npm run bench -- scale [persons...]: the full chain (SNDS Parquet load → new-user cohort → exposure
+// episodes → analysis table → Kaplan-Meier and Cox) at each size (default 1M and 10M persons), with wall
+// time, peak RSS, rows/s, and the ratio to a plain DuckDB scan of the same files (the physical floor).
+// Inputs are simulated once into bench/.data/scale-<N>/ (git-ignored) and reused.
+import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simulate, openDuckDb, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
+import { buildExposureEpisodes } from '../src/exposure/index.js';
+import { peakRssMb, printRow, timed } from './util.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const widths = [12, 12, 12, 14, 12, 10];
+
+async function runOne(persons: number): Promise<void> {
+  const dir = join(here, '.data', `scale-${persons}`);
+  const snds = join(dir, 'snds');
+  const files = readdirSync(snds).filter((f) => f.endsWith('.parquet'));
+  const engine = await openDuckDb({ memoryLimit: '6GB', tempDirectory: join(dir, 'spill') });
+  // The physical floor: one scan of every input column of every file.
+  const scan = await timed(async () => {
+    for (const f of files) await engine.scalar(`SELECT count(*) FROM (SELECT DISTINCT * FROM read_parquet('${join(snds, f)}')) t`);
+  });
+  const rows = (await engine.rows<{ n: number }>(files.map((f) => `SELECT count(*) AS n FROM read_parquet('${join(snds, f)}')`).join(' UNION ALL '))).reduce((a, r) => a + Number(r.n), 0);
+  const chain = await timed(async () => {
+    await loadSnds(engine, { dir: snds, schema: 'claims', phaReferential: join(snds, 'IR_PHA_R.parquet') });
+    const oac = { name: 'OAC', version: 'bench', kind: 'atc' as const, codes: ['B01AA', 'B01AF', 'B01AE07'] };
+    const cohort = await buildCohort(engine, { name: 'oac', entry: { type: 'dispensing', codeSet: oac }, washoutDays: 365, priorObservationDays: 365 }, { schema: 'claims' });
+    await buildExposureEpisodes(engine, { schema: 'claims', drugs: { name: 'OAC', atcPrefixes: oac.codes }, daysSupply: { method: 'packSize', small: 30, large: 90, largeFrom: 84 }, gracePeriod: { days: 30 }, stockpiling: true, into: 'episodes' });
+    const analysis = await buildAnalysisTable(engine, {
+      schema: 'claims',
+      cohort,
+      outcome: { event: { type: 'hospitalDiagnosis', codeSet: { name: 'bleeding', version: 'bench', kind: 'icd10', codes: ['K920', 'K921', 'K922', 'I61'] }, position: 'primary' } },
+      into: 'analysis',
+    });
+    const cols = await engine.columns(`SELECT time, CASE WHEN status = 1 THEN 1 ELSE 0 END AS event, age_at_index, sex FROM ${analysis.table}`);
+    kaplanMeier(cols, { time: 'time', event: 'event' });
+    coxph(cols, { time: 'time', event: 'event', covariates: ['age_at_index', 'sex'] });
+  });
+  await engine.close();
+  printRow([persons.toLocaleString('en'), rows.toLocaleString('en'), chain.seconds.toFixed(1), Math.round(rows / chain.seconds).toLocaleString('en'), scan.seconds.toFixed(1), (chain.seconds / scan.seconds).toFixed(2)], widths);
+  console.log(`  peak RSS ${peakRssMb().toFixed(0)} MB`);
+}
+
+export async function main(args: string[]): Promise<void> {
+  const only = args.indexOf('--only');
+  if (only >= 0) return runOne(Number(args[only + 1]));
+  const sizes = args.length ? args.map(Number) : [1_000_000, 10_000_000];
+  for (const persons of sizes) {
+    const dir = join(here, '.data', `scale-${persons}`);
+    if (!existsSync(join(dir, 'truth.json'))) {
+      console.log(`simulating ${persons.toLocaleString('en')} persons into ${dir} (once)…`);
+      await simulate({ persons, seed: 1, layout: 'snds', out: dir, format: 'parquet', onProgress: (d, n) => process.stderr.write(`\r  ${d.toLocaleString('en')} / ${n.toLocaleString('en')}`) });
+      process.stderr.write('\n');
+    }
+  }
+  console.log(`scale: node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  printRow(['persons', 'input rows', 'chain s', 'rows/s', 'scan s', 'x scan'], widths);
+  // One process per size, so each peak RSS is its own.
+  for (const persons of sizes) spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'scale', '--only', String(persons)], { stdio: 'inherit' });
+}
