@@ -10,6 +10,8 @@ import { buildTimeVaryingAnalysis } from '../followup/buildTimeVaryingAnalysis.j
 import { buildExposureEpisodes } from '../exposure/index.js';
 import type { DaysSupply, DrugSelector } from '../exposure/types.js';
 import { coxph } from '../estimate/coxph.js';
+import { propensityScore } from '../estimate/propensityScore.js';
+import { weightByPropensity } from '../estimate/weightByPropensity.js';
 import { simulate } from './simulate.js';
 import { products, drugClasses, outcomeCodePrefixes, comorbidityCodes } from './codes.js';
 import type { DeepPartial, ModelParameters } from './settings.js';
@@ -31,6 +33,12 @@ export interface PlantedEffectEstimate {
   crude: HazardRatioEstimate;
   /** Current A vs current B, adjusted for age, sex and the recorded comorbidities. */
   adjusted: HazardRatioEstimate;
+  /**
+   * Current A vs current B, weighted by stabilised inverse probability of the initial treatment (propensity
+   * score on the same baseline covariates), robust variance clustered on persons. A marginal estimand: it
+   * differs slightly from the conditional HR (non-collapsibility).
+   */
+  psWeighted: HazardRatioEstimate & { cStatistic: number };
   seconds: number;
 }
 
@@ -47,7 +55,8 @@ export const observableConfounding: DeepPartial<ModelParameters> = {
  * Simulate a population, then recover the planted hazard ratio with the toolkit's own pipeline:
  * SNDS load → new anticoagulant users (washout 365 days) → follow-up to bleeding, death or end of
  * observation → exposure episodes (days' supply from packs × units ÷ daily dose, 30-day grace, the
- * generator's exposure rule) → time-varying Cox of current A vs current B.
+ * generator's exposure rule) → time-varying Cox of current A vs current B: crude, adjusted for the
+ * confounders, and weighted by the propensity score of the initial treatment.
  */
 export async function estimatePlantedEffect(options: { persons: number; seed: number; trueHazardRatio?: number }): Promise<PlantedEffectEstimate> {
   const t0 = process.hrtime.bigint();
@@ -89,7 +98,7 @@ export async function estimatePlantedEffect(options: { persons: number; seed: nu
 
     const exposureCols = tv.drugs.map((d) => `exposure_${d.toLowerCase()}`);
     const cols = await engine.columns(
-      `SELECT start, stop, event, age_at_index, CASE WHEN sex = 1 THEN 1 ELSE 0 END AS male, diabetes, heart_failure, ckd, ${exposureCols.join(', ')} FROM ${tv.table}`,
+      `SELECT person_id, start, stop, event, age_at_index, CASE WHEN sex = 1 THEN 1 ELSE 0 END AS male, diabetes, heart_failure, ckd, ${exposureCols.join(', ')} FROM ${tv.table} ORDER BY person_id, start`,
     );
     const n = (cols.start as Float64Array).length;
     const currentA = new Float64Array(n);
@@ -111,6 +120,18 @@ export async function estimatePlantedEffect(options: { persons: number; seed: nu
       return { fit: f, estimate: { hr: f.hr[0]!, lower: f.lower[0]!, upper: f.upper[0]! } };
     };
     const crude = fit(['currentA', 'unexposed']);
+
+    // Propensity of starting with A (the class dispensed on the index day) given the baseline covariates.
+    const baseline = await engine.columns(
+      `SELECT a.person_id, CASE WHEN EXISTS (SELECT 1 FROM claims.dispensing d WHERE d.person_id = a.person_id AND d.date = a.index_date ` +
+        `AND d.atc_code LIKE '${drugClasses.A.atcClasses[0]}%') THEN 1 ELSE 0 END AS initial_a, a.age_at_index, CASE WHEN a.sex = 1 THEN 1 ELSE 0 END AS male, ` +
+        `a.diabetes, a.heart_failure, a.ckd FROM ${analysis.table} a ORDER BY a.person_id`,
+    );
+    const ps = propensityScore(baseline, { treatment: 'initial_a', covariates: ['age_at_index', 'male', 'diabetes', 'heart_failure', 'ckd'] });
+    const weights = weightByPropensity({ initial_a: baseline.initial_a!, ps: ps.ps }, { treatment: 'initial_a', ps: 'ps', estimand: 'ATE', stabilised: true });
+    const weightOf = new Map((baseline.person_id as string[]).map((id, i) => [id, weights.weights[i]!]));
+    const w = Float64Array.from(cols.person_id as string[], (id) => weightOf.get(id)!);
+    const weighted = coxph({ ...data, w }, { start: 'start', time: 'stop', event: 'event', covariates: ['currentA', 'unexposed'], weights: 'w', cluster: 'person_id' });
     const adjusted = fit(['currentA', 'unexposed', 'age_at_index', 'male', 'diabetes', 'heart_failure', 'ckd']);
     return {
       persons: options.persons,
@@ -120,6 +141,7 @@ export async function estimatePlantedEffect(options: { persons: number; seed: nu
       events: adjusted.fit.nEvent,
       crude: crude.estimate,
       adjusted: adjusted.estimate,
+      psWeighted: { hr: weighted.hr[0]!, lower: weighted.lower[0]!, upper: weighted.upper[0]!, cStatistic: ps.cStatistic },
       seconds: Number(process.hrtime.bigint() - t0) / 1e9,
     };
   } finally {
