@@ -60,6 +60,9 @@ export {
   type BaselineCovariate,
   type CensoringDates,
 } from './followup/buildAnalysisTable.js';
+// --- exposure windows from dispensings ---
+export * from './exposure/index.js';
+
 export {
   buildTimeVaryingAnalysis,
   type TimeVaryingAnalysisOptions,

@@ -14,3 +14,5 @@ export {
   type EstimateType,
 } from './summarisedResult.js';
 export { checkResultsFolder, type OutputProblem } from './checkResults.js';
+export { displayTable, type DisplayTableOptions } from './display.js';
+export { toDanfo, danfoColumns, type DanfoSource, type DanfoDataFrame } from './toDanfo.js';
