@@ -12,17 +12,8 @@ export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; se
   return { value, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-/** Deterministic PRNG (mulberry32) so every run simulates the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so every run simulates the same data. */
+export { mulberry32 as rng } from '../src/util/prng.js';
 
 export function printRow(cols: Array<string | number>, widths: number[]): void {
   console.log(cols.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' '));

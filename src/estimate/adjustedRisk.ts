@@ -19,7 +19,7 @@ import { columnSource, completeRows, groupColumn, numericColumn, takeRows, type 
 import { kaplanMeier, type KaplanMeierResult } from './kaplanMeier.js';
 import { aalenJohansen, type AalenJohansenResult } from './aalenJohansen.js';
 import { coxph, type CoxphResult } from './coxph.js';
-import { mulberry32 } from './matchOnPropensity.js';
+import { mulberry32 } from '../util/prng.js';
 import { quantileSorted } from './weightByPropensity.js';
 
 // ---------------------------------------------------------------------------------------------------

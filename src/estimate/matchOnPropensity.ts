@@ -17,6 +17,7 @@
 // (caliperScale: 'overall' reproduces it); order 'random' uses our own seeded generator, so it cannot
 // reproduce R's sample(); MatchIt numbers its subclasses by the target person's row name sorted as text,
 // we number matched sets 0, 1, ... in data order of the target person.
+import { mulberry32 } from '../util/prng.js';
 import { estimateMessages as msg } from '../messages/index.js';
 import { columnSource, completeRows, numericColumn, type EstimatorData } from './input.js';
 
@@ -84,17 +85,6 @@ export interface MatchOnPropensityResult {
   settings: MatchOnPropensitySettings;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed always gives the same stream. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sampleSd(v: Float64Array, idx: Int32Array | null): number {
   const n = idx ? idx.length : v.length;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { countEstimateNames } from './summarisedResult.js';
+import { parseCsv } from './csv.js';
 import { countFields } from './write.js';
 import { defaultSuppression, type SuppressionSettings } from './suppress.js';
 
@@ -17,27 +18,6 @@ export interface OutputProblem {
 /** Column or key names that carry person-level identifiers in the model, OMOP or SNDS. */
 const identifierNames = /^(person_id|person_source_value|ben_nir_psa|ben_nir_ano|ben_idt_ano|nir_ano_17|subject_id|patient_id|stay_id|visit_occurrence_id)$/i;
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
 
 const small = (v: string | number, min: number) => {
   const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
@@ -45,17 +25,15 @@ const small = (v: string | number, min: number) => {
 };
 
 function checkCsv(file: string, text: string, min: number, problems: OutputProblem[]): void {
-  const lines = text.split(/\r?\n/).filter((l) => l !== '');
-  if (!lines.length) return;
-  const header = splitCsvLine(lines[0]!);
+  const [header, ...rows] = parseCsv(text).filter((r) => r.length > 1 || r[0] !== '');
+  if (!header) return;
   header.forEach((h) => {
     if (identifierNames.test(h)) problems.push({ file, where: 'line 1', problem: `column '${h}' holds person-level identifiers` });
   });
   const est = header.indexOf('estimate_name');
   const val = header.indexOf('estimate_value');
   const countCols = header.map((h, j) => (countFields.has(h) || /^(number|excluded)_/.test(h) || countEstimateNames.has(h) ? j : -1)).filter((j) => j >= 0);
-  lines.slice(1).forEach((line, i) => {
-    const cells = splitCsvLine(line);
+  rows.forEach((cells, i) => {
     if (est >= 0 && val >= 0 && countEstimateNames.has(cells[est] ?? '') && small(cells[val] ?? '', min)) {
       problems.push({ file, where: `line ${i + 2}`, problem: `count ${cells[est]} = ${cells[val]} is below ${min}` });
     }

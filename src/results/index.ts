@@ -16,3 +16,4 @@ export {
 export { checkResultsFolder, type OutputProblem } from './checkResults.js';
 export { displayTable, type DisplayTableOptions } from './display.js';
 export { toDanfo, danfoColumns, type DanfoSource, type DanfoDataFrame } from './toDanfo.js';
+export { parseCsv } from './csv.js';

@@ -2,17 +2,8 @@
 // (seed, person index, stream), so a person's data do not depend on how persons are chunked, and
 // turning on messy rows (their own stream) does not change the clean population.
 
-/** Deterministic PRNG (mulberry32): uniform on [0, 1). The same as bench/util.ts `rng`. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../util/prng.js';
+import { mulberry32 } from '../util/prng.js';
 
 /** A 32-bit hash of integers (murmur3 finaliser over each part), to derive independent seeds. */
 export function hashSeed(...parts: number[]): number {

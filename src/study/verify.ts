@@ -1,4 +1,4 @@
-import { summarisedResultColumns } from '../results/index.js';
+import { summarisedResultColumns, parseCsv } from '../results/index.js';
 
 /** One estimate that differs between a reference results.csv and a re-run. */
 export interface ResultDifference {
@@ -7,38 +7,6 @@ export interface ResultDifference {
   actual: string | null;
 }
 
-/** Parse CSV text (RFC 4180 quoting) into rows of strings. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 function index(text: string): Map<string, string> {
   const [header, ...rows] = parseCsv(text);
