@@ -78,7 +78,20 @@ export const studyDefinitionSchema = z.object({
         .optional(),
     })
     .default({}),
-  suppression: z.object({ minCell: z.number().int().min(1).default(10) }).default({ minCell: 10 }),
+  /**
+   * Small-cell suppression. minCell may be raised freely; lowering it below 10 needs an explicit override
+   * with a reason, which is printed at run time and recorded in manifest.json and settings.csv.
+   */
+  suppression: z
+    .object({
+      minCell: z.number().int().min(1).default(10),
+      override: z.object({ reason: z.string().min(10, 'give the reason (at least 10 characters)'), approvedBy: z.string().min(1) }).optional(),
+    })
+    .refine((s) => s.minCell >= 10 || s.override !== undefined, {
+      message: 'minCell below 10 lowers the protection of small cells: it needs suppression.override = { reason, approvedBy }',
+      path: ['minCell'],
+    })
+    .default({ minCell: 10 }),
   seed: z.number().int().default(1),
 });
 

@@ -11,6 +11,8 @@ export interface Manifest {
   engine: string;
   node: string;
   seed: number;
+  /** The small-cell rule applied; `override` is set when minCell was lowered below 10. */
+  suppression: { minCell: number; override: { reason: string; approvedBy: string } | null };
   startedAt: string;
   endedAt: string;
   outputs: Array<{ path: string; sha256: string }>;

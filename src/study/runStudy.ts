@@ -87,7 +87,12 @@ export async function runStudy(engine: Engine, def: StudyDefinition, options: Ru
   const stage = options.onStage ?? (() => {});
   const resolve = resolver(def);
   const common = { cdmName: def.cdmName };
-  const pkg = { package_name: 'cohorte', package_version: options.packageVersion ?? '0.0.0' };
+  const pkg = {
+    package_name: 'cohorte',
+    package_version: options.packageVersion ?? '0.0.0',
+    min_cell_count: def.suppression.minCell,
+    ...(def.suppression.override ? { suppression_override: `${def.suppression.override.approvedBy}: ${def.suppression.override.reason}` } : {}),
+  };
 
   stage(`loading ${def.data.layout} data`);
   const { schema, loads } = await loadStudyData(engine, def, options.data);

@@ -22,6 +22,11 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
   const { definition, text } = loadStudyDefinition(study);
   const startedAt = new Date().toISOString();
   const pkg = packageInfo(repoRoot);
+  const override = definition.suppression.override;
+  if (override) {
+    // The override is loud: printed now, and kept in the manifest and in settings.csv.
+    console.warn(`cohorte: small-cell suppression lowered to minCell ${definition.suppression.minCell} by override (${override.approvedBy}: ${override.reason})`);
+  }
   const engine = await openDuckDb();
   try {
     const run = await runStudy(engine, definition, { data: options.data, onStage: options.onStage, packageVersion: pkg.version });
@@ -35,6 +40,7 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
       engine: 'duckdb',
       node: process.version,
       seed: definition.seed,
+      suppression: { minCell: definition.suppression.minCell, override: override ?? null },
       startedAt,
       endedAt: new Date().toISOString(),
       outputs: outputs.files.map((f) => ({ path: f, sha256: sha256File(join(options.out, f)) })),
