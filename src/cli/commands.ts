@@ -109,12 +109,15 @@ export const commands: Record<string, Command> = {
 
   run: {
     summary: 'run a study folder in batch: results.csv, attrition, report and manifest',
-    help: `usage: cohorte run studies/<id> --data DIR --out DIR
+    help: `usage: cohorte run studies/<id> --data DIR --out DIR [--engine duckdb|postgres]
 
 options:
-  --data DIR   the data the study reads (its layout is set in study.json)
-  --out DIR    the results folder (default out/<id>)`,
-    options: { data: { type: 'string' }, out: { type: 'string' } },
+  --data DIR             the data the study reads (its layout is set in study.json);
+                         with --engine postgres, the schema holding the OMOP CDM
+  --out DIR              the results folder (default out/<id>)
+  --engine duckdb|postgres   default duckdb
+  --pg-url URL           PostgreSQL connection string (default: the COHORTE_PG_URL variable)`,
+    options: { data: { type: 'string' }, out: { type: 'string' }, engine: { type: 'string' }, 'pg-url': { type: 'string' } },
     async run(v, positionals) {
       const study = positionals[0];
       const data = str(v, 'data');
@@ -124,7 +127,18 @@ options:
       }
       const out = resolve(str(v, 'out') ?? join('out', study.replace(/\/+$/, '').split('/').pop()!));
       const t0 = Date.now();
-      const { files } = await runStudyFolder(study, { data, out, onStage: (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`) });
+      const engine = (str(v, 'engine') ?? 'duckdb') as 'duckdb' | 'postgres';
+      if (engine !== 'duckdb' && engine !== 'postgres') {
+        console.error('cohorte run: --engine is duckdb or postgres.');
+        return 2;
+      }
+      const { files } = await runStudyFolder(study, {
+        data,
+        out,
+        engine,
+        pgUrl: str(v, 'pg-url') ?? process.env.COHORTE_PG_URL,
+        onStage: (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`),
+      });
       console.log(`\n${files.length} files written to ${out}: ${files.join(', ')}`);
       return 0;
     },

@@ -7,6 +7,8 @@ export interface Manifest {
   study: string;
   definitionSha256: string;
   inputs: Array<{ path: string; bytes: number; sha256: string }>;
+  /** The engine schema read instead of files (PostgreSQL), else null. */
+  inputSchema: string | null;
   package: { name: string; version: string; lockfileSha256: string | null };
   engine: string;
   node: string;

@@ -34,8 +34,12 @@ export interface StudyRun {
 }
 
 export interface RunStudyOptions {
-  /** Folder of the data: an SNDS extract, an OMOP CDM, or snds/ + omop/ + linkage.csv (layout 'linked'). */
+  /**
+   * Folder of the data: an SNDS extract, an OMOP CDM, or snds/ + omop/ + linkage.csv (layout 'linked');
+   * with `dataIsSchema`, the name of an engine schema holding an OMOP CDM (e.g. a warehouse in PostgreSQL).
+   */
   data: string;
+  dataIsSchema?: boolean;
   /** Called at the start of each stage, for progress output. */
   onStage?: (stage: string) => void;
   packageVersion?: string;
@@ -43,7 +47,13 @@ export interface RunStudyOptions {
 
 const groupLabel = (g: number, def: StudyDefinition) => (g === 1 ? def.target.name : (def.comparator?.name ?? 'comparator'));
 
-async function loadStudyData(engine: Engine, def: StudyDefinition, data: string): Promise<{ schema: string; loads: LoadResult[] }> {
+async function loadStudyData(engine: Engine, def: StudyDefinition, data: string, dataIsSchema: boolean): Promise<{ schema: string; loads: LoadResult[] }> {
+  if (dataIsSchema) {
+    if (def.data.layout !== 'omop') {
+      throw new CohorteError('data-not-schema', `study ${def.id}: the ${def.data.layout} layout is read from files; only an OMOP CDM can be read from an engine schema ('${data}').`);
+    }
+    return { schema: 'study_model', loads: [await loadOmop(engine, { cdmSchema: data, schema: 'study_model', drug: def.data.drug })] };
+  }
   const pha = (dir: string) => (existsSync(join(dir, 'IR_PHA_R.csv')) ? join(dir, 'IR_PHA_R.csv') : undefined);
   switch (def.data.layout) {
     case 'snds':
@@ -95,7 +105,7 @@ export async function runStudy(engine: Engine, def: StudyDefinition, options: Ru
   };
 
   stage(`loading ${def.data.layout} data`);
-  const { schema, loads } = await loadStudyData(engine, def, options.data);
+  const { schema, loads } = await loadStudyData(engine, def, options.data, options.dataIsSchema ?? false);
 
   stage('building cohorts');
   const target = await buildCohort(engine, cohortDefinition(def.target, resolve), { schema, into: 'study_target' });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDuckDb } from '../engine/index.js';
+import { openDuckDb, openPostgres } from '../engine/index.js';
+import { CohorteError } from '../messages/index.js';
 import { loadStudyDefinition } from './loadDefinition.js';
 import { runStudy, type StudyRun } from './runStudy.js';
 import { writeStudyOutputs } from './writeStudy.js';
@@ -12,8 +13,12 @@ import { compareResults, type ResultDifference } from './verify.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunStudyFolderOptions {
+  /** A data folder (DuckDB engine) or, with engine 'postgres', the schema holding the OMOP CDM. */
   data: string;
   out: string;
+  /** Default 'duckdb'. 'postgres' needs `pgUrl` and reads an OMOP CDM from the schema named by `data`. */
+  engine?: 'duckdb' | 'postgres';
+  pgUrl?: string;
   onStage?: (stage: string) => void;
 }
 
@@ -27,17 +32,21 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
     // The override is loud: printed now, and kept in the manifest and in settings.csv.
     console.warn(`cohorte: small-cell suppression lowered to minCell ${definition.suppression.minCell} by override (${override.approvedBy}: ${override.reason})`);
   }
-  const engine = await openDuckDb();
+  const onPostgres = options.engine === 'postgres';
+  if (onPostgres && !options.pgUrl) throw new CohorteError('missing-option', 'cohorte run --engine postgres needs a connection string (--pg-url or COHORTE_PG_URL).');
+  const engine = onPostgres ? await openPostgres(options.pgUrl!) : await openDuckDb();
   try {
-    const run = await runStudy(engine, definition, { data: options.data, onStage: options.onStage, packageVersion: pkg.version });
+    const run = await runStudy(engine, definition, { data: options.data, dataIsSchema: onPostgres, onStage: options.onStage, packageVersion: pkg.version });
     options.onStage?.('writing results');
     const outputs = await writeStudyOutputs(run, options.out);
     const manifest: Manifest = {
       study: definition.id,
       definitionSha256: sha256Text(text),
-      inputs: hashInputs(options.data),
+      // A database schema has no files to hash: its load's row accounts (in results) describe it instead.
+      inputs: onPostgres ? [] : hashInputs(options.data),
+      inputSchema: onPostgres ? options.data : null,
       package: pkg,
-      engine: 'duckdb',
+      engine: onPostgres ? 'postgres' : 'duckdb',
       node: process.version,
       seed: definition.seed,
       suppression: { minCell: definition.suppression.minCell, override: override ?? null },
@@ -55,11 +64,11 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
 /** Re-run a study and compare its results.csv with a reference folder's. */
 export async function verifyStudyFolder(
   study: string,
-  options: { data: string; against: string; relTolerance?: number; onStage?: (stage: string) => void },
+  options: { data: string; against: string; relTolerance?: number; onStage?: (stage: string) => void; engine?: 'duckdb' | 'postgres'; pgUrl?: string },
 ): Promise<{ differences: ResultDifference[]; estimates: number }> {
   const out = mkdtempSync(join(tmpdir(), 'cohorte-verify-'));
   try {
-    await runStudyFolder(study, { data: options.data, out, onStage: options.onStage });
+    await runStudyFolder(study, { data: options.data, out, onStage: options.onStage, engine: options.engine, pgUrl: options.pgUrl });
     const expected = readFileSync(join(options.against, 'results.csv'), 'utf8');
     const actual = readFileSync(join(out, 'results.csv'), 'utf8');
     return { differences: compareResults(expected, actual, { relTolerance: options.relTolerance }), estimates: expected.split('\n').length - 2 };

@@ -10,8 +10,8 @@ export interface TestEngine {
 
 let dbCounter = 0;
 
-/** A fresh PostgreSQL database per call, so test files running in parallel never share tables. */
-async function freshPostgres(url: string): Promise<Engine> {
+/** A fresh PostgreSQL database, so test files running in parallel never share tables; returns its URL. */
+export async function freshPostgresUrl(url: string): Promise<string> {
   const db = `cohorte_t${process.pid}_${++dbCounter}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -19,7 +19,11 @@ async function freshPostgres(url: string): Promise<Engine> {
   await admin.end();
   const u = new URL(url);
   u.pathname = `/${db}`;
-  return openPostgres(u.toString());
+  return u.toString();
+}
+
+async function freshPostgres(url: string): Promise<Engine> {
+  return openPostgres(await freshPostgresUrl(url));
 }
 
 export function testEngines(): TestEngine[] {
