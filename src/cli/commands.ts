@@ -7,6 +7,7 @@ import { formatRowAccounts, type LoadResult } from '../load/result.js';
 import { simulate } from '../simulate/index.js';
 import { writeJsonResult, checkResultsFolder } from '../results/index.js';
 import { runDemo } from './demo.js';
+import { progress } from './progress.js';
 import { runStudyFolder, verifyStudyFolder } from '../study/index.js';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -205,7 +206,7 @@ options:
         console.error('cohorte simulate: --persons N (a positive integer) and --out DIR are required; --layout snds|omop|both; --format csv|parquet.');
         return 2;
       }
-      const tty = process.stderr.isTTY;
+      const bar = progress('simulate persons');
       const summary = await simulate({
         persons,
         seed: Number(str(v, 'seed') ?? 1),
@@ -213,13 +214,9 @@ options:
         out,
         format,
         messy: Boolean(v.messy),
-        onProgress: (done, total) => {
-          const line = `simulate: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} persons`;
-          if (tty) process.stderr.write(`\r${line}`);
-          else console.error(line);
-        },
+        onProgress: (done, total) => bar.update(done, total),
       });
-      if (tty) process.stderr.write('\n');
+      bar.end();
       for (const f of summary.files) console.log(`${f.path.padEnd(34)} ${String(f.rows).padStart(10)} rows`);
       console.log(`\n${summary.files.length} files written to ${resolve(out)} in ${summary.seconds.toFixed(1)} s (truth in truth.json)`);
       return 0;
