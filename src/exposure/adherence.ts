@@ -1,11 +1,11 @@
 import type { Engine } from '../engine/index.js';
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 import { checkTableName, dayNumber, requireColumns, tmpName } from './sql.js';
 import type { AdherenceOptions, AdherenceResult } from './types.js';
 
 /**
  * Adherence over a window per person, from the used dispensings of an episodes build
- * (`<episodes>_dispensings`, with their days' supply).
+ * (`<episodes>_timeline`, with their days' supply).
  *
  * Window [start_date, end_date], both days included: window_days = end − start + 1.
  * - PDC (proportion of days covered) = covered_days / window_days, where covered_days counts each
@@ -24,7 +24,7 @@ import type { AdherenceOptions, AdherenceResult } from './types.js';
 export async function measureAdherence(engine: Engine, options: AdherenceOptions): Promise<AdherenceResult> {
   const d = engine.dialect;
   const episodes = checkTableName('episodes', options.episodes);
-  const dispensings = `${episodes}_dispensings`;
+  const timeline = `${episodes}_timeline`;
   const windows = checkTableName('windows', options.windows);
   const into = checkTableName('into', options.into);
   const mode = options.pdc ?? 'carryOver';
@@ -52,10 +52,10 @@ export async function measureAdherence(engine: Engine, options: AdherenceOptions
     await engine.run(`DROP TABLE IF EXISTS ${into}`);
     await engine.run(`CREATE TABLE ${into} AS
       WITH dd AS (
-        SELECT x.person_id, ${dayNumber(d, 'x.date')} AS day, ${mode === 'carryOver' ? 'SUM' : 'MAX'}(x.supply_days) AS supply, SUM(x.supply_days) AS supply_total
-        FROM ${dispensings} x JOIN ${w} v ON v.person_id = x.person_id
-        WHERE x.drug = ${d.literal(options.drug)} AND v.reason IS NULL AND ${dayNumber(d, 'x.date')} <= v.we
-        GROUP BY x.person_id, ${dayNumber(d, 'x.date')}),
+        SELECT x.person_id, x.day, ${mode === 'carryOver' ? 'SUM' : 'MAX'}(x.supply_days) AS supply, SUM(x.supply_days) AS supply_total
+        FROM ${timeline} x JOIN ${w} v ON v.person_id = x.person_id
+        WHERE x.drug = ${d.literal(options.drug)} AND v.reason IS NULL AND x.day <= v.we
+        GROUP BY x.person_id, x.day),
       pc AS (${pieces}),
       agg AS (
         SELECT pc.person_id,

@@ -1,4 +1,4 @@
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 import { checkPositive, num } from './sql.js';
 import type { DaysSupply, ExclusionReason } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../engine/index.js';
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 import type { DrugSelector } from './types.js';
 
 // Which dispensings belong to a drug class. The only reader of DrugSelector's fields, so the type can

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/index.js';
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 import {
   bandIndexSql,
   bandLabelSql,
@@ -50,7 +50,9 @@ const keyShift = 1_000_000;
 export async function buildExposureStates(engine: Engine, options: ExposureStatesOptions): Promise<ExposureStatesResult> {
   const d = engine.dialect;
   const episodes = checkTableName('episodes', options.episodes);
+  const timeline = `${episodes}_timeline`;
   const dispensings = `${episodes}_dispensings`;
+  const source = `${episodes}_source`;
   const index = checkTableName('index', options.index);
   const into = checkTableName('into', options.into);
   const R = checkWholeDays('recentDays', options.recentDays);
@@ -72,71 +74,72 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
 
   const ix = tmpName('ix');
   try {
+    // The follow-up of each person, with an integer key ik: the window passes below sort on it.
     await engine.run(`CREATE TEMP TABLE ${ix} AS
-      SELECT person_id, ${dayNumber(d, 'index_date')} AS i0, ${dayNumber(d, 'end_date')} AS t_end,
+      SELECT person_id, ROW_NUMBER() OVER () AS ik, ${dayNumber(d, 'index_date')} AS i0, ${dayNumber(d, 'end_date')} AS t_end,
         CASE WHEN end_date > index_date THEN ${dayNumber(d, 'index_date')} + 1 ELSE ${dayNumber(d, 'index_date')} END AS fstart,
         CASE WHEN index_date IS NULL OR end_date IS NULL THEN 'missing-date' WHEN end_date < index_date THEN 'end-before-index' END AS reason
       FROM ${index}`);
 
     // Breakpoints: days on which a component of the state changes, with its new value. Every one is a
     // real change (an episode starts, ends or turns past; a band is entered), and episodes of a class
-    // are at least one day apart, so consecutive rows always differ and need no merging.
+    // are at least one day apart, so consecutive days always differ and need no merging.
     const nullInt = 'CAST(NULL AS INTEGER)';
     const thresholds = durationBands.slice(1).map((b, i) => `SELECT ${i + 1} AS i, ${num(b)} AS b`);
-    const dday = dayNumber(d, 'x.date');
-    // Cumulative dose bands: the first day of each band above 0 (cumulative doses only grow).
-    const dddBreaks = !ddd || dddBands.length === 1
+    // Cumulative dose bands: the first day of each band above 0 (cumulative doses only grow), found
+    // per person before joining the (smaller) result to the follow-up.
+    const dddFirstDays = !ddd || dddBands.length === 1
       ? null
       : 'unitsPerDdd' in ddd
-        ? `SELECT x.person_id, MIN(${dday}) AS day, x.band FROM (
-             SELECT x.person_id, x.date, ${bandIndexSql(`x.cum_units / ${num(ddd.unitsPerDdd)}`, dddBands)} AS band
-             FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id
-             WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dday} <= i.t_end) x
-           WHERE x.band > 0 GROUP BY x.person_id, x.band`
-        : `SELECT person_id, MIN(day) AS day, band FROM (
+        ? `SELECT person_id, band, MIN(day) AS day FROM (
+             SELECT person_id, day, ${bandIndexSql(`cum_units / ${num(ddd.unitsPerDdd)}`, dddBands)} AS band FROM ${timeline} WHERE drug = ${drug}) x
+           WHERE band > 0 GROUP BY person_id, band`
+        : `SELECT person_id, band, MIN(day) AS day FROM (
              SELECT person_id, day, ${bandIndexSql('cum', dddBands)} AS band FROM (
-               SELECT x.person_id, ${dday} AS day,
+               SELECT x.person_id, ${dayNumber(d, 'x.date')} AS day,
                  SUM(x.units * dt.ddd_per_unit) OVER (PARTITION BY x.person_id ORDER BY x.date, x.supply_days ROWS UNBOUNDED PRECEDING) AS cum
-               FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code
-               WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dday} <= i.t_end) c) b
+               FROM ${dispensings} x LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code
+               WHERE x.drug = ${drug}) c) b
            WHERE band > 0 GROUP BY person_id, band`;
     const parts = [
-      `SELECT person_id, s AS day, 1 AS st, ${nullInt} AS db, ${nullInt} AS ddb FROM ep`,
-      ...(R > 0 ? [`SELECT person_id, e + 1, 2, ${nullInt}, ${nullInt} FROM ep WHERE next_s IS NULL OR e + 1 < next_s`] : []),
-      `SELECT person_id, e + ${R} + 1, 3, ${nullInt}, ${nullInt} FROM ep WHERE next_s IS NULL OR e + ${R} + 1 < next_s`,
+      `SELECT ik, s AS day, 1 AS st, ${nullInt} AS db, ${nullInt} AS ddb FROM ep`,
+      ...(R > 0 ? [`SELECT ik, e + 1, 2, ${nullInt}, ${nullInt} FROM ep WHERE next_s IS NULL OR e + 1 < next_s`] : []),
+      `SELECT ik, e + ${R} + 1, 3, ${nullInt}, ${nullInt} FROM ep WHERE next_s IS NULL OR e + ${R} + 1 < next_s`,
       ...(thresholds.length
-        ? [`SELECT ep.person_id, ep.s + th.b - ep.cb - 1, ${nullInt}, th.i, ${nullInt} FROM ep CROSS JOIN (${thresholds.join(' UNION ALL ')}) th
+        ? [`SELECT ep.ik, ep.s + th.b - ep.cb - 1, ${nullInt}, th.i, ${nullInt} FROM ep CROSS JOIN (${thresholds.join(' UNION ALL ')}) th
             WHERE ep.s + th.b - ep.cb - 1 BETWEEN ep.s AND ep.e`]
         : []),
-      ...(dddBreaks ? [`SELECT person_id, day, ${nullInt}, ${nullInt}, band FROM (${dddBreaks}) dd`] : []),
-      `SELECT person_id, fstart, ${nullInt}, ${nullInt}, ${nullInt} FROM ${ix} WHERE reason IS NULL`,
+      ...(dddFirstDays
+        ? [`SELECT i.ik, dd.day, ${nullInt}, ${nullInt}, dd.band FROM (${dddFirstDays}) dd JOIN ${ix} i ON i.person_id = dd.person_id
+            WHERE i.reason IS NULL AND dd.day <= i.t_end`]
+        : []),
+      `SELECT ik, fstart, ${nullInt}, ${nullInt}, ${nullInt} FROM ${ix} WHERE reason IS NULL`,
     ];
 
     // One window pass: carry each component forward (bands only grow, so a running max; the status is
-    // packed with its day so the running max picks the latest) and find where the next row starts.
-    const w = `PARTITION BY bp.person_id ORDER BY bp.day`;
+    // packed with its day so the running max picks the latest) and find where the next day starts.
+    // Breakpoints sharing a day are not grouped: only the last of them (whose frame holds them all)
+    // is kept, the one whose next breakpoint is on a later day.
+    const w = `PARTITION BY ik ORDER BY day`;
     await engine.run(`DROP TABLE IF EXISTS ${into}`);
     await engine.run(`CREATE TABLE ${into} AS
       WITH ep AS (
-        SELECT person_id, s, e, LEAD(s) OVER (PARTITION BY person_id ORDER BY s) AS next_s,
-          COALESCE(SUM(e - s + 1) OVER (PARTITION BY person_id ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cb
-        FROM (SELECT x.person_id, ${dayNumber(d, 'x.start_date')} AS s, ${dayNumber(d, 'x.end_date')} AS e
+        SELECT ik, s, e, LEAD(s) OVER (PARTITION BY ik ORDER BY s) AS next_s,
+          COALESCE(SUM(e - s + 1) OVER (PARTITION BY ik ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cb
+        FROM (SELECT i.ik, ${dayNumber(d, 'x.start_date')} AS s, ${dayNumber(d, 'x.end_date')} AS e
               FROM ${episodes} x JOIN ${ix} i ON i.person_id = x.person_id
-              WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dayNumber(d, "x.start_date")} <= i.t_end) a),
-      bp AS (
-        SELECT u.person_id, u.day, MAX(u.st) AS st, MAX(u.db) AS db, MAX(u.ddb) AS ddb
-        FROM (${parts.join(' UNION ALL ')}) u JOIN ${ix} i ON i.person_id = u.person_id
-        WHERE u.day <= i.t_end GROUP BY u.person_id, u.day),
+              WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dayNumber(d, 'x.start_date')} <= i.t_end) a),
       cf AS (
-        SELECT bp.person_id, bp.day, LEAD(bp.day) OVER (${w}) AS next_day,
-          MAX((bp.day + ${keyShift}) * 4 + bp.st) OVER (${w} ROWS UNBOUNDED PRECEDING) AS stkey,
-          MAX(bp.db) OVER (${w} ROWS UNBOUNDED PRECEDING) AS db, MAX(bp.ddb) OVER (${w} ROWS UNBOUNDED PRECEDING) AS ddb
-        FROM bp),
+        SELECT ik, day, LEAD(day) OVER (${w}) AS next_day,
+          MAX((day + ${keyShift}) * 4 + st) OVER (${w} ROWS UNBOUNDED PRECEDING) AS stkey,
+          MAX(db) OVER (${w} ROWS UNBOUNDED PRECEDING) AS db, MAX(ddb) OVER (${w} ROWS UNBOUNDED PRECEDING) AS ddb
+        FROM (${parts.join(' UNION ALL ')}) bp),
       seg AS (
-        SELECT cf.person_id, cf.day - i.i0 - 1 AS start0, COALESCE(cf.next_day - 1, i.t_end) - i.i0 AS stop,
+        SELECT i.person_id, cf.day - i.i0 - 1 AS start0,
+          CASE WHEN cf.next_day IS NULL OR cf.next_day - 1 > i.t_end THEN i.t_end ELSE cf.next_day - 1 END - i.i0 AS stop,
           COALESCE(cf.stkey % 4, 0) AS st, COALESCE(cf.db, 0) AS db, COALESCE(cf.ddb, 0) AS ddb
-        FROM cf JOIN ${ix} i ON i.person_id = cf.person_id
-        WHERE cf.day >= i.fstart)
+        FROM cf JOIN ${ix} i ON i.ik = cf.ik
+        WHERE (cf.next_day IS NULL OR cf.next_day > cf.day) AND cf.day >= i.fstart AND cf.day <= i.t_end)
       SELECT person_id, CAST(CASE WHEN start0 < 0 THEN 0 ELSE start0 END AS INTEGER) AS start, CAST(stop AS INTEGER) AS stop,
         ${bandLabelSql('st', stateNames, d)} AS state,
         ${bandLabelSql('db', durationLabels, d)} AS cum_days_band,
@@ -146,16 +149,18 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
     const reasons = await engine.rows<{ reason: string | null; n: number }>(`SELECT reason, COUNT(*) AS n FROM ${ix} GROUP BY reason`);
     const intervals = Number((await engine.scalar<number>(`SELECT COUNT(*) FROM ${into}`)) ?? 0);
     const personsOutput = Number((await engine.scalar<number>(`SELECT COUNT(DISTINCT person_id) FROM ${into}`)) ?? 0);
-    const doseExpr = !ddd ? null : 'unitsPerDdd' in ddd ? 'x.units' : 'x.units * dt.ddd_per_unit';
-    const doseFrom = ddd && 'table' in ddd ? `LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code` : '';
-    const withoutDose = doseExpr
-      ? Number(
+    const withoutDose = !ddd
+      ? 0
+      : Number(
           (await engine.scalar<number>(
-            `SELECT COUNT(*) FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id ${doseFrom}
-             WHERE x.drug = ${drug} AND i.reason IS NULL AND (${doseExpr}) IS NULL`,
+            'unitsPerDdd' in ddd
+              ? `SELECT COUNT(*) FROM ${source} x JOIN ${ix} i ON i.person_id = x.person_id
+                 WHERE x.drug = ${drug} AND x.reason IS NULL AND i.reason IS NULL AND x.units IS NULL`
+              : `SELECT COUNT(*) FROM ${dispensings} x JOIN ${ix} i ON i.person_id = x.person_id
+                 LEFT JOIN ${ddd.table} dt ON dt.product_code = x.product_code
+                 WHERE x.drug = ${drug} AND i.reason IS NULL AND (x.units * dt.ddd_per_unit) IS NULL`,
           )) ?? 0,
-        )
-      : 0;
+        );
     const n = (r: string | null) => Number(reasons.find((x) => x.reason === r)?.n ?? 0);
     return {
       table: into,

@@ -8,4 +8,4 @@ export { detectSwitches } from './switching.js';
 export { discontinuationDates } from './discontinuation.js';
 export { buildExposureStates } from './exposureStates.js';
 export { measureAdherence } from './adherence.js';
-export { exposureMessages } from './messages.js';
+export { exposureMessages } from '../messages/index.js';

@@ -1,5 +1,5 @@
 import type { Engine, SqlDialect } from '../engine/index.js';
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 
 // Small SQL helpers shared by the exposure steps. Heavy date arithmetic runs on whole day numbers
 // (days since 1970-01-01), which is portable and cheap; dates are rebuilt only for output.

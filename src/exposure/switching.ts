@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/index.js';
-import { exposureMessages as msg } from './messages.js';
+import { exposureMessages as msg } from '../messages/index.js';
 import { checkTableName, checkWholeDays, dateOf, dayNumber, tmpName } from './sql.js';
 import type { DetectSwitchesOptions, DetectSwitchesResult, SwitchType } from './types.js';
 

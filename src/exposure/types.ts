@@ -85,9 +85,8 @@ export interface ExposureEpisodesOptions {
    */
   capAtObservationEnd?: boolean;
   /**
-   * Output table name (plain or schema-qualified identifier). Also written: `<into>_dispensings`
-   * (every used dispensing with its episode_id and supply) and `<into>_excluded` (every excluded
-   * dispensing with its reason).
+   * Output table name (plain or schema-qualified identifier). Also written: `<into>_source`,
+   * `<into>_timeline` and the views `<into>_dispensings` and `<into>_excluded` (see buildExposureEpisodes).
    */
   into: string;
 }
@@ -110,7 +109,13 @@ export interface EpisodeCounts {
 export interface ExposureEpisodesResult {
   /** The episodes table: see buildExposureEpisodes for its columns. */
   table: string;
+  /** Every selected dispensing with its exclusion reason (NULL = used). */
+  sourceTable: string;
+  /** Every used dispensing in order, with running totals: read by the states and adherence steps. */
+  timelineTable: string;
+  /** View: every used dispensing with its episode_id. */
   dispensingsTable: string;
+  /** View: every excluded dispensing with its reason. */
   excludedTable: string;
   settings: {
     schema: string;
@@ -183,7 +188,7 @@ export type DddSource =
   | { table: string };
 
 export interface ExposureStatesOptions {
-  /** Episodes table from buildExposureEpisodes (its `<episodes>_dispensings` is read for doses). */
+  /** Episodes table from buildExposureEpisodes (its `<episodes>_timeline`, and `_dispensings` for a DDD table, are read for doses). */
   episodes: string;
   drug: string;
   /** Table (person_id, index_date, end_date), one row per person: the follow-up to describe. */

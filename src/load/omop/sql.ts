@@ -1,5 +1,5 @@
 // SQL building blocks shared by the OMOP table loaders: id and date parsing, and the quarantine rules.
-import { replaceView, type Engine, type SqlDialect } from '../../engine/index.js';
+import { replaceTable, replaceView, type Engine, type SqlDialect } from '../../engine/index.js';
 import type { RowRemoval } from '../../model/index.js';
 import { classifyRows, type RowRule } from '../rules.js';
 import type { StagedTable } from '../stage.js';
@@ -133,11 +133,17 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
     .map(([k, v]) => `${v} AS ${k}`)
     .join(', ');
   const level1 = `SELECT s.*${derived ? `, ${derived}` : ''} FROM ${staged.table} AS s`;
-  const dup = `ROW_NUMBER() OVER (PARTITION BY ${raw.map((c) => `n.${d.ident(c)}`).join(', ')} ORDER BY n.source_row) AS _dup`;
+  // Exact duplicates: with a 64-bit row hash, only rows whose hash is shared are compared column by column (a
+  // narrow pass instead of a window carrying every column); the rank of the others is 1.
+  const dups = d.keyHash ? await findDuplicateRows(ctx, staged, `${name}_dups`) : undefined;
+  const dup = dups
+    ? `COALESCE(dd._dup, 1) AS _dup`
+    : `ROW_NUMBER() OVER (PARTITION BY ${raw.map((c) => `n.${d.ident(c)}`).join(', ')} ORDER BY n.source_row) AS _dup`;
+  const dupJoin = dups ? ` LEFT JOIN ${dups} AS dd ON dd.source_row = n.source_row` : '';
   const level2 = args.persons
     ? `SELECT n.*, ${dup}, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
-      `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid`
-    : `SELECT n.*, ${dup} FROM (${level1}) AS n`;
+      `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid${dupJoin}`
+    : `SELECT n.*, ${dup} FROM (${level1}) AS n${dupJoin}`;
   let prepared = level2;
   const rules = [...args.rules];
   if (args.uniqueKey) {
@@ -160,8 +166,10 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
     rules,
     quarantine: `${p}quarantine`,
     rawColumns: raw,
+    rawFrom: staged.table,
   });
   await engine.run(`DROP VIEW ${name}_prepared`);
+  if (dups) await engine.run(`DROP TABLE ${dups}`);
   // Merge removals that share a kind and reason (a reason may come from two rules).
   const removed: RowRemoval[] = [];
   for (const r of result.removed) {
@@ -170,4 +178,28 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
     else removed.push({ ...r });
   }
   return { kept: result.kept, keptRows: result.keptRows, removed };
+}
+
+/**
+ * Rows of a staged table that repeat an earlier row exactly (every raw column equal, NULLs equal), as a temp table
+ * (source_row, _dup) holding only ranks > 1. Rows are first grouped by a 64-bit hash of their columns; only rows
+ * of a hash shared by several rows are then ranked on the columns themselves, so a hash collision cannot flag a
+ * row that is not an exact duplicate.
+ */
+async function findDuplicateRows(ctx: LoadContext, staged: StagedTable, into: string): Promise<string> {
+  const { engine, d } = ctx;
+  const cols = staged.columns.map((c) => `s.${d.ident(c)}`);
+  // NULL and '' must hash differently yet never make the hash NULL: a null flag per column plus the value.
+  const hashed = d.keyHash!([...cols.map((c) => `COALESCE(${c}, '')`), cols.map((c) => `CASE WHEN ${c} IS NULL THEN '1' ELSE '0' END`).join(' || ')]);
+  const hashes = `${into}_h`;
+  await replaceTable(engine, hashes, `SELECT s.source_row, ${hashed} AS h FROM ${staged.table} AS s`);
+  await replaceTable(
+    engine,
+    into,
+    `SELECT source_row, _dup FROM (SELECT s.source_row, ROW_NUMBER() OVER (PARTITION BY ${cols.join(', ')} ORDER BY s.source_row) AS _dup ` +
+      `FROM ${staged.table} AS s WHERE s.source_row IN (SELECT x.source_row FROM ${hashes} AS x JOIN ` +
+      `(SELECT h FROM ${hashes} GROUP BY h HAVING count(*) > 1) AS g ON g.h = x.h)) AS t WHERE _dup > 1`,
+  );
+  await engine.run(`DROP TABLE ${hashes}`);
+  return into;
 }

@@ -1,4 +1,4 @@
-import { CohorteError } from '../messages/index.js';
+import { CohorteError } from './error.js';
 
 // User-facing messages of the exposure steps. Never person-level values: only option names and numbers.
 export const exposureMessages = {
