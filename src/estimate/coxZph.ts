@@ -7,6 +7,7 @@
 // Data: cox.zph needs the rows of the fit again. Rather than storing typed arrays on the (JSON-friendly)
 // fit result, coxZph takes the same data a second time, re-reads the columns named in fit.settings and
 // checks that the number of complete rows matches the fit.
+import { fittedData } from './coxph.js';
 import { estimateMessages as msg } from '../messages/index.js';
 import type { EstimatorData } from './input.js';
 import { buildRiskSets, coxScaling, readCoxRows, type CoxRows } from './coxData.js';
@@ -104,7 +105,17 @@ function timeTransform(cr: CoxRows, times: Float64Array, transform: 'km' | 'rank
 }
 
 
-export function coxZph(fit: CoxphResult, data: EstimatorData, options: CoxZphOptions = {}): CoxZphResult {
+export function coxZph(fit: CoxphResult, options?: CoxZphOptions): CoxZphResult;
+export function coxZph(fit: CoxphResult, data: EstimatorData, options?: CoxZphOptions): CoxZphResult;
+export function coxZph(fit: CoxphResult, dataOrOptions?: EstimatorData | CoxZphOptions, maybeOptions: CoxZphOptions = {}): CoxZphResult {
+  // coxZph(fit, { transform }) reads the data the fit kept; coxZph(fit, data, options) takes it again
+  // (e.g. for a fit restored from JSON).
+  const isOptions =
+    dataOrOptions === undefined ||
+    (typeof dataOrOptions === 'object' && dataOrOptions !== null && !Array.isArray(dataOrOptions) && Object.keys(dataOrOptions).every((k) => k === 'transform'));
+  const data = isOptions ? (fit as unknown as Record<symbol, EstimatorData | undefined>)[fittedData] : (dataOrOptions as EstimatorData);
+  const options = isOptions ? ((dataOrOptions ?? {}) as CoxZphOptions) : maybeOptions;
+  if (data === undefined) throw msg.coxZphNeedsData();
   const transform = options.transform ?? 'km';
   if (transform !== 'km' && transform !== 'rank' && transform !== 'identity') throw msg.coxZphBadTransform(transform);
   const st = fit.settings;

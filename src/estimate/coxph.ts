@@ -357,7 +357,7 @@ export function coxph(data: EstimatorData, options: CoxphOptions): CoxphResult {
   let nEvent = 0;
   for (let i = 0; i < cr.n; i++) nEvent += cr.event[i]!;
 
-  return {
+  const result: CoxphResult = {
     terms,
     coef,
     se,
@@ -398,4 +398,10 @@ export function coxph(data: EstimatorData, options: CoxphOptions): CoxphResult {
     },
     nMissing: cr.nMissing,
   };
+  // The fitted data, kept out of JSON (non-enumerable), so coxZph(fit, options) can re-read its columns.
+  Object.defineProperty(result, fittedData, { value: data, enumerable: false });
+  return result;
 }
+
+/** Where a fit keeps a reference to its input data (not serialised). */
+export const fittedData = Symbol('cohorte.coxph.data');

@@ -74,6 +74,8 @@ export const estimateMessages = {
     new CohorteError('cox-non-positive-weight', `${where({ column, row })}coxph case weights must be finite and > 0 (R: "Invalid weights, must be >0"); drop rows with weight 0 beforehand.`, { column, row }),
   coxRobustNeedsCluster: () =>
     new CohorteError('cox-robust-needs-cluster', 'coxph: robust = true with (start, stop] data needs a cluster column (e.g. the subject id), as R ("one of cluster or id is needed").'),
+  coxZphNeedsData: () =>
+    new CohorteError('cox-zph-needs-data', 'coxZph: this fit does not carry its data (it was restored from JSON?); call coxZph(fit, data, { transform }) with the data of the fit.'),
   coxZphBadTransform: (transform: unknown) =>
     new CohorteError('cox-zph-bad-transform', `coxZph: transform must be 'km', 'rank' or 'identity' (as cox.zph), got ${String(transform)}.`),
   coxZphNoCoefficients: () =>

@@ -145,3 +145,19 @@ describe('coxZph properties', () => {
     );
   });
 });
+
+describe('coxZph(fit, { transform }) as in the public contract', () => {
+  it('reads the data the fit kept, and gives the same test as passing the data again', () => {
+    const rows = [
+      { t: 1, e: 1, x: 0 }, { t: 2, e: 1, x: 1 }, { t: 3, e: 0, x: 0 }, { t: 4, e: 1, x: 1 },
+      { t: 5, e: 1, x: 0 }, { t: 6, e: 0, x: 1 }, { t: 7, e: 1, x: 1 }, { t: 8, e: 1, x: 0 },
+    ];
+    const fit = coxph(rows, { time: 't', event: 'e', covariates: ['x'] });
+    expect(coxZph(fit, { transform: 'km' })).toEqual(coxZph(fit, rows, { transform: 'km' }));
+    expect(coxZph(fit)).toEqual(coxZph(fit, rows));
+    // The kept data never reaches JSON; a restored fit needs the data again.
+    const restored = JSON.parse(JSON.stringify(fit));
+    expect(JSON.stringify(fit)).not.toContain('"t":1');
+    expect(() => coxZph(restored, { transform: 'km' })).toThrow(/does not carry its data/);
+  });
+});
