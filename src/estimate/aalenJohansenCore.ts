@@ -75,6 +75,9 @@ export function ajCurve(g: AjGroups): AjCurve {
     // Subjects at risk who stay in the initial state: later times, and censorings at this time.
     const w2Stay = w2Risk[i + 1]! + w2sum[base]!;
     let c = 0; // S / n: the size of this time's influence step
+    // M's size before its in-place update: the update's rounding noise is of order eps × that size.
+    let mMax = 0;
+    for (let q = 0; q < m * m; q++) mMax = Math.max(mMax, Math.abs(M[q]!));
     if (d > 0) {
       const S = p[0]!;
       c = S / n;
@@ -113,9 +116,13 @@ export function ajCurve(g: AjGroups): AjCurve {
         v[j]! += w2 * u * u;
       }
     }
+    // A variance below the rounding floor of M's update is 0: its square root would otherwise turn 1e-18
+    // of noise into a standard error of 1e-9 (e.g. when everyone left has had the same event).
+    for (let q = 0; q < m * m; q++) mMax = Math.max(mMax, Math.abs(M[q]!));
+    const floor = 64 * Number.EPSILON * mMax;
     for (let j = 0; j < m; j++) {
       pstate[base + j] = p[j]!;
-      stdErr[base + j] = Math.sqrt(Math.max(v[j]!, 0));
+      stdErr[base + j] = v[j]! > floor ? Math.sqrt(v[j]!) : 0;
     }
 
     // The rows leaving at this time join M.

@@ -428,6 +428,16 @@ describe('aalenJohansen: properties', () => {
     );
   });
 
+  it('gives a zero standard error, not rounding noise, where the variance is 0 (a case fast-check found)', () => {
+    const s = { time: [0, 1, 0, 5, 1, 6, 3, 0, 3, 3, 0], event: [0, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1] };
+    const w = s.time.map(() => 1);
+    const res = aalenJohansen({ t: s.time, e: s.event, w }, { time: 't', event: 'e', weights: 'w' });
+    const ref = naiveAj(s.time, s.event, w);
+    for (let i = 0; i < ref.time.length; i++) {
+      expectAllClose(statesOf(res.strata[0]!, i).se, ref.se[i]!, `se at ${ref.time[i]}`);
+    }
+  });
+
   it('incidences non-decreasing; incidences + event-free probability = 1; within [0, 1]', () => {
     fc.assert(
       fc.property(sampleArb(60, 15, 3, 3), (s) => {
