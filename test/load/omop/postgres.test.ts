@@ -1,3 +1,4 @@
+import { fixtureAccounts } from '../../fixtures/omop/accounts.js';
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -65,36 +66,6 @@ async function dumpModel(engine: Engine, schema: string, withSourceRow: boolean)
   return out;
 }
 
-/** The fixture's accounts, as derived by hand in loadOmop.test.ts (the DuckDB load of the same files). */
-const fixtureAccounts = {
-  person: [9, 5, 'quarantine:missing-key:1', 'quarantine:duplicate-row:1', 'quarantine:unparseable-date:1', 'quarantine:duplicate-key:1'],
-  death: [6, 2, 'quarantine:orphan-key:1', 'quarantine:unparseable-date:1', 'quarantine:date-outside-life:1', 'quarantine:duplicate-key:1'],
-  observation_period: [7, 3, 'quarantine:orphan-key:1', 'quarantine:unparseable-date:1', 'quarantine:end-before-start:1', 'quarantine:date-outside-life:1'],
-  visit_occurrence: [
-    7,
-    2,
-    'quarantine:missing-key:1',
-    'cleaning:not-inpatient-visit:1',
-    'quarantine:end-before-start:1',
-    'quarantine:date-outside-life:1',
-    'quarantine:duplicate-key:1',
-  ],
-  drug_exposure: [
-    12,
-    4,
-    'quarantine:missing-key:1',
-    'quarantine:duplicate-row:1',
-    'quarantine:orphan-key:1',
-    'quarantine:unknown-concept:1',
-    'quarantine:unparseable-date:2',
-    'quarantine:end-before-start:1',
-    'quarantine:date-outside-life:1',
-  ],
-  condition_occurrence: [5, 3, 'quarantine:unknown-concept:1', 'quarantine:end-before-start:1'],
-  procedure_occurrence: [3, 2, 'quarantine:unknown-concept:1'],
-  concept_ancestor: [6, 4, 'quarantine:missing-key:1', 'quarantine:duplicate-row:1'],
-  concept: [3, 3],
-};
 
 /** The hand-made fixture as text tables of `schema`: person as "PERSON" with its upper-case header, as some CDM builds do. */
 async function createFixtureCdm(duck: Engine, engine: Engine, schema: string, skip: string[] = []): Promise<void> {
