@@ -8,7 +8,7 @@ import { peakRssMb, printRow, timed } from './util.js';
 
 export async function main(args: string[]): Promise<void> {
   const persons = Number(args[0] ?? 1_000_000);
-  const engine = await openDuckDb({ memoryLimit: '2500MB' });
+  const engine = await openDuckDb({ memoryLimit: process.env.COHORTE_BENCH_MEMORY ?? '2GB' });
   await createModelTables(engine, 'm');
   // Persons observed 2015-2022; each has 20 dispensings of one of three classes on average, roughly monthly,
   // and 3 hospital stays, 5% of them with a bleeding primary diagnosis.

@@ -22,6 +22,11 @@ export interface SqlDialect {
    * wide composite keys (the 9 DCIR join keys) without carrying them. Absent → callers join on the columns.
    */
   keyHash?(exprs: string[]): string;
+  /**
+   * A 64-bit hash of a whole row of typed values, never NULL, equal for equal rows (NULLs equal): a narrow key to
+   * find candidate duplicate rows, confirmed column by column. Absent → callers compare the columns.
+   */
+  rowHash?(exprs: string[]): string;
   /** Statement attaching an existing database file read-only under `alias` (DuckDB files); absent when the engine cannot. */
   attachReadOnly?(path: string, alias: string): string;
   /** Statement detaching what `attachReadOnly` attached; present exactly when `attachReadOnly` is. */
@@ -54,18 +59,33 @@ export const duckdbDialect: SqlDialect = {
   readCsv: (path, { delimiter }) =>
     `read_csv(${quoteLiteral(path)}, delim=${quoteLiteral(delimiter)}, header=true, all_varchar=true, quote='"', escape='"', null_padding=false, strict_mode=false)`,
   readParquet: (path) => `read_parquet(${quoteLiteral(path)}, file_row_number=true)`,
+  // Fast paths first, several times cheaper than a list of formats: an ISO text is cast, and the cast kept only when
+  // the date prints back as the same text (DuckDB's cast accepts '2015-01-1+'); a dd/mm/yyyy text is read with its
+  // one format, the list's first (strptime, unlike string concatenation, keeps Parquet dictionaries). Anything else
+  // goes to the general formats below.
   // 8-digit strings are ambiguous (ddmmyyyy vs yyyymmdd): a leading 19xx/20xx with a valid month reads as yyyymmdd.
-  parseDate: (expr) =>
-    `CASE WHEN regexp_full_match(trim(${expr}), '[0-9]{8}') THEN COALESCE(` +
-    `CASE WHEN regexp_full_match(trim(${expr}), '(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-9]{2}') THEN try_strptime(trim(${expr}), '%Y%m%d')::DATE END, ` +
-    `try_strptime(trim(${expr}), '%d%m%Y')::DATE) ` +
-    `ELSE try_strptime(trim(${expr}), [${acceptedDateFormats.map(quoteLiteral).join(', ')}])::DATE END`,
+  parseDate: (expr) => {
+    const t = `trim(${expr})`;
+    const iso = `TRY_CAST(${t} AS DATE)`;
+    const dmy = `try_strptime(${t}, '%d/%m/%Y')::DATE`;
+    return (
+      `CASE WHEN ${t} LIKE '____-__-__' AND CAST(${iso} AS VARCHAR) = ${t} THEN ${iso} ` +
+      `WHEN ${t} LIKE '__/__/____' AND ${dmy} IS NOT NULL THEN ${dmy} ` +
+      `WHEN regexp_full_match(${t}, '[0-9]{8}') THEN COALESCE(` +
+      `CASE WHEN regexp_full_match(${t}, '(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-9]{2}') THEN try_strptime(${t}, '%Y%m%d')::DATE END, ` +
+      `try_strptime(${t}, '%d%m%Y')::DATE) ` +
+      `ELSE try_strptime(${t}, [${acceptedDateFormats.map(quoteLiteral).join(', ')}])::DATE END`
+    );
+  },
   parseNumber: (expr) => `TRY_CAST(replace(trim(${expr}), ',', '.') AS DOUBLE)`,
+  // Fast path: text that is already a canonical integer (what an integer column cast to text gives).
   parseInteger: (expr) =>
-    `CASE WHEN regexp_full_match(trim(${expr}), '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_replace(trim(${expr}), '\\.0*$', '') AS BIGINT) END`,
+    `CASE WHEN CAST(TRY_CAST(${expr} AS BIGINT) AS VARCHAR) = ${expr} THEN TRY_CAST(${expr} AS BIGINT) ` +
+    `WHEN regexp_full_match(trim(${expr}), '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_replace(trim(${expr}), '\\.0*$', '') AS BIGINT) END`,
   attachReadOnly: (path, alias) => `ATTACH ${quoteLiteral(path)} AS ${quoteIdent(alias)} (READ_ONLY)`,
   detach: (alias) => `DETACH ${quoteIdent(alias)}`,
   storageRowNumber: 'rowid + 1',
+  rowHash: (exprs) => `hash(${exprs.join(', ')})`,
   keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,

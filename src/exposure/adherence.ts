@@ -65,10 +65,10 @@ export async function measureAdherence(engine: Engine, options: AdherenceOptions
         FROM pc JOIN ${w} v ON v.person_id = pc.person_id GROUP BY pc.person_id)
       SELECT v.person_id, ${d.literal(options.drug)} AS drug, v.start_date AS window_start, v.end_date AS window_end,
         CAST(v.we - v.ws + 1 AS INTEGER) AS window_days, CAST(COALESCE(a.covered, 0) AS INTEGER) AS covered_days,
-        CAST(COALESCE(a.covered, 0) AS DOUBLE) / (v.we - v.ws + 1) AS pdc,
+        CAST(COALESCE(a.covered, 0) AS DOUBLE PRECISION) / (v.we - v.ws + 1) AS pdc,
         CAST(COALESCE(a.supply, 0) AS INTEGER) AS supply_days,
-        CAST(COALESCE(a.supply, 0) AS DOUBLE) / (v.we - v.ws + 1) AS mpr,
-        CASE WHEN COALESCE(a.supply, 0) >= v.we - v.ws + 1 THEN 1.0 ELSE CAST(COALESCE(a.supply, 0) AS DOUBLE) / (v.we - v.ws + 1) END AS mpr_capped
+        CAST(COALESCE(a.supply, 0) AS DOUBLE PRECISION) / (v.we - v.ws + 1) AS mpr,
+        CASE WHEN COALESCE(a.supply, 0) >= v.we - v.ws + 1 THEN 1.0 ELSE CAST(COALESCE(a.supply, 0) AS DOUBLE PRECISION) / (v.we - v.ws + 1) END AS mpr_capped
       FROM ${w} v LEFT JOIN agg a ON a.person_id = v.person_id WHERE v.reason IS NULL`);
     const reasons = await engine.rows<{ reason: string | null; n: number }>(`SELECT reason, COUNT(*) AS n FROM ${w} GROUP BY reason`);
     const n = (r: string | null) => Number(reasons.find((x) => x.reason === r)?.n ?? 0);

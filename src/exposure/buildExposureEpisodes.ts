@@ -93,6 +93,9 @@ export const maxSupplyDays = 36_500;
  * units, product_code, source_table, source_row, cum_units, coverage_end = F_k − 1 before caps,
  * gap_days: each episode traces back to its source rows) and `<into>_excluded` (every excluded
  * dispensing with its reason).
+ * Ties: 'row' above is the engine's storage order, so dispensings of a person and class tied on date
+ * and supply may carry their per-row running values (cum_units, coverage_end, gap_days) in another
+ * order on another engine; episodes and every later step never depend on that order.
  * Bounds: at most 64 classes per build; per person and class, fewer than 2^21 dispensings and a total
  * supply under 2^31 days (far beyond real data).
  */
@@ -130,12 +133,13 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
   const keys = tmpName('keys');
   try {
     // 1. Person keys: one row per (merged) observation period, or per person, with the cap of the
-    // exposure that starts in it.
+    // exposure that starts in it: the earlier of death and period end, a missing death day ignored
+    // (a CASE: LEAST skips NULLs on DuckDB and PostgreSQL, but not on every SQL engine).
     const deaths = `SELECT person_id, MIN(${dayNumber(d, 'death_date')}) AS death_day FROM ${p}person GROUP BY person_id`;
     const capDay = [capAtDeath ? 'death_day' : null, capAtObservationEnd ? 'period_end' : null].filter(Boolean) as string[];
     await engine.run(`CREATE TEMP TABLE ${keys} AS
       SELECT k.*, ROW_NUMBER() OVER () AS pid,
-        ${capDay.length === 0 ? 'CAST(NULL AS INTEGER)' : capDay.length === 1 ? capDay[0] : `LEAST(${capDay.join(', ')})`} AS cap_day,
+        ${capDay.length === 0 ? 'CAST(NULL AS INTEGER)' : capDay.length === 1 ? capDay[0] : 'CASE WHEN death_day IS NULL THEN period_end WHEN period_end IS NULL OR death_day < period_end THEN death_day ELSE period_end END'} AS cap_day,
         ${capAtDeath ? `CASE WHEN death_day IS NOT NULL AND (period_end IS NULL OR death_day <= period_end) THEN 'death' ELSE 'observation-end' END` : `'observation-end'`} AS cap_kind
       FROM (${
         capAtObservationEnd

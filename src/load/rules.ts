@@ -51,7 +51,7 @@ export async function classifyRows(
   if (args.rawFrom && args.rawColumns) {
     const raw = new Set(args.rawColumns);
     await replaceView(engine, `${into}_cols`, `SELECT * FROM ${from} WHERE FALSE`);
-    const names = (await engine.columnNames(`${into}_cols`)).filter((c) => !raw.has(c));
+    const names = (await engine.columnNames(`${into}_cols`)).filter((c) => !raw.has(c) && !c.startsWith('__typed_'));
     await engine.run(`DROP VIEW ${into}_cols`);
     select = names.map((c) => `src.${d.ident(c)}`).join(', ');
   }

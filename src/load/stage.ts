@@ -12,6 +12,12 @@ export interface StagedTable {
   /** Column names as found in the file. */
   columns: string[];
   rows: number;
+  /**
+   * The source type of each column (by staged name) when the input is typed (Parquet), e.g. `DATE`, `BIGINT`.
+   * The staged columns are text all the same; the typed value of column `c` is also in the view as
+   * `typedColumn(c)`, so a reader can skip parsing what is known to be a date or an integer. Absent for CSV.
+   */
+  types?: Record<string, string>;
 }
 
 export interface StageOptions {
@@ -59,6 +65,11 @@ export function sniffDelimiter(header: string): string {
 
 let stageCounter = 0;
 
+/** The name, in a staged view, of the typed source value of staged column `c` (see `StagedTable.types`). */
+export function typedColumn(c: string): string {
+  return `__typed_${c}`;
+}
+
 /**
  * Stage a CSV or Parquet file as a table of text columns with `source_row`, checking required columns.
  * CSV is copied once into a staging table (its rowid keeps file order); Parquet is read in place.
@@ -70,10 +81,13 @@ export async function stageFile(engine: Engine, file: string, name: string, opti
   let sourceExpr: string;
   let rawColumns: string[];
   let rowExpr: string;
+  let sourceTypes: Record<string, string> | undefined;
   if (/\.parquet$/i.test(file)) {
     sourceExpr = d.readParquet(file);
     try {
-      rawColumns = (await engine.columnNames(`(SELECT * FROM ${sourceExpr})`)).filter((c) => c !== 'file_row_number');
+      const described = await engine.rows<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${sourceExpr}`);
+      rawColumns = described.map((c) => c.column_name).filter((c) => c !== 'file_row_number');
+      sourceTypes = Object.fromEntries(described.map((c) => [c.column_name, c.column_type]));
     } catch (e) {
       throw msg.unreadableFile(file, (e as Error).message.split('\n')[0]!);
     }
@@ -99,11 +113,13 @@ export async function stageFile(engine: Engine, file: string, name: string, opti
   const missing = (options.required ?? []).filter((c) => !present.has(c.toLowerCase()));
   if (missing.length) throw msg.missingColumns(file, missing, rawColumns);
   // Every column as text, so parsing (and its failures) is ours to account for.
-  const select = rawColumns.map((c) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(rename(c))}`).join(', ');
+  let select = rawColumns.map((c) => `CAST(${d.ident(c)} AS VARCHAR) AS ${d.ident(rename(c))}`).join(', ');
+  if (sourceTypes) select += ', ' + rawColumns.map((c) => `${d.ident(c)} AS ${d.ident(typedColumn(rename(c)))}`).join(', ');
   await engine.run(`CREATE TEMP VIEW ${table} AS SELECT CAST(${rowExpr} AS BIGINT) AS source_row, ${select} FROM ${sourceExpr}`);
   const rows = Number(await engine.scalar<number>(`SELECT count(*) FROM ${table}`));
   if (rows === 0 && !/\.parquet$/i.test(file) && !options.allowEmpty) throw msg.emptyFile(file);
-  return { table, file, columns: rawColumns.map(rename), rows };
+  const types = sourceTypes && Object.fromEntries(rawColumns.map((c) => [rename(c), sourceTypes![c]!]));
+  return { table, file, columns: rawColumns.map(rename), rows, ...(types ? { types } : {}) };
 }
 
 export interface TableStageOptions extends StageOptions {

@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Engine } from '../../src/engine/index.js';
+import fc from 'fast-check';
+import { openDuckDb, type Engine } from '../../src/engine/index.js';
+import { acceptedDateFormats } from '../../src/engine/dialect.js';
 import { testEngines } from '../helpers/engines.js';
 
 describe.each(testEngines())('on $name', ({ open }) => {
@@ -74,5 +76,51 @@ describe.each(testEngines())('empty results on $name', ({ open }) => {
     expect(Object.keys(cols)).toEqual(['x', 'y']);
     expect(cols.x!.length).toBe(0);
     await engine.close();
+  });
+});
+
+// The DuckDB dialect parses ISO and dd/mm/yyyy dates, and canonical integers, by a plain cast before trying the
+// general formats: the cast must never accept a text the general formats reject, nor read one differently.
+describe('DuckDB fast parse paths agree with the general formats', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await openDuckDb();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+  const general = (t: string) =>
+    `CASE WHEN regexp_full_match(${t}, '[0-9]{8}') THEN COALESCE(CASE WHEN regexp_full_match(${t}, '(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-9]{2}') ` +
+    `THEN try_strptime(${t}, '%Y%m%d')::DATE END, try_strptime(${t}, '%d%m%Y')::DATE) ` +
+    `ELSE try_strptime(${t}, [${acceptedDateFormats.map((f) => `'${f}'`).join(', ')}])::DATE END`;
+  const generalInteger = (t: string) => `CASE WHEN regexp_full_match(${t}, '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_replace(${t}, '\\.0*$', '') AS BIGINT) END`;
+  // Texts shaped like the fast paths' patterns, with the characters that could fool a cast.
+  const chars = fc.constantFrom('0', '1', '2', '3', '9', '-', '/', ' ', '+', '.', 'T', 'a');
+  const text = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
+      ([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+    ),
+    fc.tuple(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 9999 })).map(
+      ([d, m, y]) => `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${String(y).padStart(4, '0')}`,
+    ),
+    fc.tuple(fc.constantFrom('-', '+', ' ', '.', '0'), fc.integer({ min: 0, max: 999 }), chars, fc.integer({ min: 1, max: 12 })).map(
+      ([sign, y, c, m]) => `${sign}${String(y).padStart(3, '0')}-${String(m).padStart(2, '0')}-1${c}`,
+    ),
+    fc.array(chars, { minLength: 10, maxLength: 10 }).map((a) => a.join('')),
+    fc.array(chars, { minLength: 1, maxLength: 12 }).map((a) => a.join('')),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n }).map(String),
+  );
+  it('on generated texts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 50 }), async (texts) => {
+        const values = texts.map((t) => `(${engine.dialect.literal(t)})`).join(', ');
+        const rows = await engine.rows<{ same: boolean }>(
+          `SELECT (${engine.dialect.parseDate('x')}) IS NOT DISTINCT FROM (${general('trim(x)')}) AS d, ` +
+            `(${engine.dialect.parseInteger('x')}) IS NOT DISTINCT FROM (${generalInteger('trim(x)')}) AS i, x FROM (VALUES ${values}) v(x)`,
+        );
+        expect(rows.filter((r) => !(r as any).d || !(r as any).i)).toEqual([]);
+      }),
+      { numRuns: 200, seed: 20261125 },
+    );
   });
 });

@@ -1,7 +1,8 @@
-import { openDuckDb, type Engine } from '../../src/engine/index.js';
+import type { Engine } from '../../src/engine/index.js';
 import { createModelTables } from '../../src/load/model.js';
 
-// Tiny hand-made model fixtures for the exposure tests, inserted straight into the model tables.
+// Tiny hand-made model fixtures for the exposure tests, inserted straight into the model tables with
+// portable SQL, so every test runs unchanged on each engine of testEngines() (DuckDB and PostgreSQL).
 
 export interface FixturePerson {
   id: string;
@@ -30,10 +31,10 @@ const date = (v: string | null | undefined) => (v ? `DATE '${v}'` : 'NULL');
 
 let schemaCounter = 0;
 
-/** A fresh schema holding the model tables filled with the fixture. */
-export async function seed(engine: Engine, f: Fixture): Promise<string> {
+/** A fresh schema (named `name` when given, so two engines can hold the same names) holding the model tables filled with the fixture. */
+export async function seed(engine: Engine, f: Fixture, name?: string): Promise<string> {
   schemaCounter += 1;
-  const schema = `fx${schemaCounter}`;
+  const schema = name ?? `fx${schemaCounter}`;
   await createModelTables(engine, schema);
   if (f.persons.length) {
     await engine.run(
@@ -62,7 +63,7 @@ export async function seed(engine: Engine, f: Fixture): Promise<string> {
   return schema;
 }
 
-export { openDuckDb };
+export { testEngines, type TestEngine } from '../helpers/engines.js';
 
 /** Whole days from a to b (b − a), for expected values written as dates. */
 export function daysBetween(a: string, b: string): number {

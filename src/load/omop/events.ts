@@ -10,7 +10,8 @@ import {
   duplicateRowRule,
   endBeforeStartRule,
   given,
-  idText,
+  idOf,
+  numberOf,
   missingKeyRule,
   orphanRule,
   outsideLifeRule,
@@ -58,7 +59,7 @@ async function loadEvents(ctx: LoadContext, spec: EventSpec): Promise<RowAccount
     ...(spec.key ? { uniqueKey: { derived: '_key', column: spec.key } } : {}),
   });
   await ctx.engine.run(spec.insert(r.kept));
-  await ctx.engine.run(`DROP TABLE ${r.kept}`);
+  for (const sql of r.dropKept) await ctx.engine.run(sql);
   return { source: spec.source, files: [spec.staged.file], rowsRead: spec.staged.rows, rowsLoaded: r.keptRows, target: spec.target, removed: r.removed };
 }
 
@@ -69,7 +70,7 @@ export function loadObservationPeriod(ctx: LoadContext, s: StagedTable): Promise
     source: 'observation_period',
     target: ['observation_period'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
+      _pid: idOf(d, s, 'person_id'),
       _start: dateOrDatetime(d, s, 'observation_period_start_date'),
       _end: dateOrDatetime(d, s, 'observation_period_end_date'),
     },
@@ -93,9 +94,9 @@ export function loadVisits(ctx: LoadContext, s: StagedTable, inpatientConceptIds
     source: 'visit_occurrence',
     target: ['hospital_stay'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _key: idText(d, col(s, 'visit_occurrence_id')),
-      _visit_concept: idText(d, col(s, 'visit_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _key: idOf(d, s, 'visit_occurrence_id'),
+      _visit_concept: idOf(d, s, 'visit_concept_id'),
       _start: dateOrDatetime(d, s, 'visit_start_date', 'visit_start_datetime'),
       _end: dateOrDatetime(d, s, 'visit_end_date', 'visit_end_datetime'),
     },
@@ -136,13 +137,13 @@ export function loadDrugExposure(ctx: LoadContext, s: StagedTable, o: DrugOption
     source: 'drug_exposure',
     target: ['dispensing'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _concept: idText(d, col(s, 'drug_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _concept: idOf(d, s, 'drug_concept_id'),
       _start: dateOrDatetime(d, s, 'drug_exposure_start_date', 'drug_exposure_start_datetime'),
       _end: dateOrDatetime(d, s, 'drug_exposure_end_date', 'drug_exposure_end_datetime'),
       _end_given: endGiven,
-      _days_supply: d.parseNumber(col(s, 'days_supply')),
-      _quantity: d.parseNumber(col(s, 'quantity')),
+      _days_supply: numberOf(d, s, 'days_supply'),
+      _quantity: numberOf(d, s, 'quantity'),
     },
     start: 'drug_exposure_start_date',
     end: { column: 'drug_exposure_end_date', required: false, given: '_end_given' },
@@ -167,8 +168,8 @@ export function loadDrugEra(ctx: LoadContext, s: StagedTable, o: DrugOptions): P
     source: 'drug_era',
     target: ['dispensing'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _concept: idText(d, col(s, 'drug_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _concept: idOf(d, s, 'drug_concept_id'),
       _start: dateOrDatetime(d, s, 'drug_era_start_date'),
       _end: dateOrDatetime(d, s, 'drug_era_end_date'),
     },
@@ -197,11 +198,11 @@ export function loadConditionOccurrence(ctx: LoadContext, s: StagedTable): Promi
     source: 'condition_occurrence',
     target: ['diagnosis'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _concept: idText(d, col(s, 'condition_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _concept: idOf(d, s, 'condition_concept_id'),
       _start: dateOrDatetime(d, s, 'condition_start_date', 'condition_start_datetime'),
       _end: dateOrDatetime(d, s, 'condition_end_date', 'condition_end_datetime'),
-      _visit: idText(d, col(s, 'visit_occurrence_id')),
+      _visit: idOf(d, s, 'visit_occurrence_id'),
       _end_given: endGiven,
     },
     start: 'condition_start_date',
@@ -221,8 +222,8 @@ export function loadConditionEra(ctx: LoadContext, s: StagedTable): Promise<RowA
     source: 'condition_era',
     target: ['diagnosis'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _concept: idText(d, col(s, 'condition_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _concept: idOf(d, s, 'condition_concept_id'),
       _start: dateOrDatetime(d, s, 'condition_era_start_date'),
       _end: dateOrDatetime(d, s, 'condition_era_end_date'),
     },
@@ -243,10 +244,10 @@ export function loadProcedures(ctx: LoadContext, s: StagedTable): Promise<RowAcc
     source: 'procedure_occurrence',
     target: ['procedure'],
     derived: {
-      _pid: idText(d, col(s, 'person_id')),
-      _concept: idText(d, col(s, 'procedure_concept_id')),
+      _pid: idOf(d, s, 'person_id'),
+      _concept: idOf(d, s, 'procedure_concept_id'),
       _start: dateOrDatetime(d, s, 'procedure_date', 'procedure_datetime'),
-      _visit: idText(d, col(s, 'visit_occurrence_id')),
+      _visit: idOf(d, s, 'visit_occurrence_id'),
     },
     start: 'procedure_date',
     concept: 'procedure_concept_id',

@@ -7,7 +7,8 @@ import {
   col,
   dateOrDatetime,
   duplicateRowRule,
-  idText,
+  idOf,
+  integerOf,
   missingKeyRule,
   omopDate,
   orphanRule,
@@ -36,12 +37,12 @@ export async function loadPersonAndDeath(ctx: LoadContext, person: StagedTable, 
     staged: person,
     source: 'person',
     derived: {
-      _pid: idText(d, col(person, 'person_id')),
-      _year: d.parseInteger(col(person, 'year_of_birth')),
-      _month: d.parseInteger(col(person, 'month_of_birth')),
-      _day: d.parseInteger(col(person, 'day_of_birth')),
+      _pid: idOf(d, person, 'person_id'),
+      _year: integerOf(d, person, 'year_of_birth'),
+      _month: integerOf(d, person, 'month_of_birth'),
+      _day: integerOf(d, person, 'day_of_birth'),
       _bdt: omopDate(d, col(person, 'birth_datetime')),
-      _gender: idText(d, col(person, 'gender_concept_id')),
+      _gender: idOf(d, person, 'gender_concept_id'),
     },
     rules: [missingKeyRule([['_pid', 'person_id']]), duplicateRowRule, unparseableDateRule([{ derived: birthYear, column: 'year_of_birth' }])],
     uniqueKey: { derived: '_pid', column: 'person_id' },
@@ -58,15 +59,15 @@ export async function loadPersonAndDeath(ctx: LoadContext, person: StagedTable, 
       `CAST(CASE _gender WHEN '${genderConcepts.male}' THEN 1 WHEN '${genderConcepts.female}' THEN 2 END AS SMALLINT) AS sex, source_row ` +
       `FROM ${pr.kept}) AS x`,
   );
-  await engine.run(`DROP TABLE ${pr.kept}`);
+  for (const sql of pr.dropKept) await engine.run(sql);
 
   const dr = await classifyStaged(ctx, {
     staged: death,
     source: 'death',
     derived: {
-      _pid: idText(d, col(death, 'person_id')),
+      _pid: idOf(d, death, 'person_id'),
       _start: dateOrDatetime(d, death, 'death_date', 'death_datetime'),
-      _cause: idText(d, col(death, 'cause_concept_id')),
+      _cause: idOf(d, death, 'cause_concept_id'),
     },
     persons,
     rules: [
@@ -83,7 +84,7 @@ export async function loadPersonAndDeath(ctx: LoadContext, person: StagedTable, 
     `INSERT INTO ${p}death (person_id, death_date, cause_code, source_table, source_row) ` +
       `SELECT _pid, _start, CASE WHEN _cause = '0' THEN NULL ELSE _cause END, 'death', source_row FROM ${dr.kept}`,
   );
-  await engine.run(`DROP TABLE ${dr.kept}`);
+  for (const sql of dr.dropKept) await engine.run(sql);
   await engine.run(
     `INSERT INTO ${p}person (person_id, birth_year, birth_date, sex, death_date, source_table, source_row) ` +
       `SELECT pe.person_id, pe.birth_year, pe.birth_date, pe.sex, de.death_date, 'person', pe.source_row ` +

@@ -2,7 +2,7 @@
 import { replaceTable, replaceView, type Engine, type SqlDialect } from '../../engine/index.js';
 import type { RowRemoval } from '../../model/index.js';
 import { classifyRows, type RowRule } from '../rules.js';
-import type { StagedTable } from '../stage.js';
+import { typedColumn, type StagedTable } from '../stage.js';
 
 /** What every table loader needs: the engine, the target schema prefix and a unique prefix for temp tables. */
 export interface LoadContext {
@@ -29,6 +29,35 @@ export function idText(d: SqlDialect, expr: string): string {
   return `COALESCE(CAST(${d.parseInteger(expr)} AS VARCHAR), NULLIF(trim(${expr}), ''))`;
 }
 
+const integerTypes = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);
+const numberTypes = new Set([...integerTypes, 'FLOAT', 'DOUBLE', 'REAL']);
+
+/** The source type of a staged column when the input was typed (see `StagedTable.types`). */
+function sourceType(s: StagedTable, name: string): string {
+  return (s.columns.includes(name) && s.types?.[name]) || '';
+}
+
+/** The typed source value of a staged column (only when `sourceType` is known). */
+function typed(s: StagedTable, name: string, alias = 's'): string {
+  return `${alias}.${typedColumn(name)}`;
+}
+
+/** An identifier column as canonical text (see `idText`); an integer-typed source only needs printing. */
+export function idOf(d: SqlDialect, s: StagedTable, name: string): string {
+  return integerTypes.has(sourceType(s, name)) ? `CAST(${typed(s, name)} AS VARCHAR)` : idText(d, col(s, name));
+}
+
+/** A numeric column as DOUBLE (see `SqlDialect.parseNumber`); a numeric-typed source is cast directly. */
+export function numberOf(d: SqlDialect, s: StagedTable, name: string): string {
+  const t = sourceType(s, name);
+  return numberTypes.has(t) || t.startsWith('DECIMAL') ? `CAST(${typed(s, name)} AS DOUBLE)` : d.parseNumber(col(s, name));
+}
+
+/** An integer column as BIGINT (see `SqlDialect.parseInteger`); an integer-typed source is cast directly. */
+export function integerOf(d: SqlDialect, s: StagedTable, name: string): string {
+  return integerTypes.has(sourceType(s, name)) ? `CAST(${typed(s, name)} AS BIGINT)` : d.parseInteger(col(s, name));
+}
+
 /**
  * A DATE from an OMOP date or datetime written as ISO (`2015-10-02`, `2015-10-02 00:00:00`,
  * `2015-10-02T00:00:00Z`) or compact (`20151002`, `20151002 10:00:00`): the time part is dropped.
@@ -41,10 +70,18 @@ export function omopDate(d: SqlDialect, expr: string): string {
   return d.parseDate(dateOnly);
 }
 
+/** A date column: parsed from text, or cast directly when the source is typed DATE or TIMESTAMP. */
+function dateOf(d: SqlDialect, s: StagedTable, name: string): string {
+  const t = sourceType(s, name);
+  if (t === 'DATE') return typed(s, name);
+  if (t === 'TIMESTAMP' || t === 'TIMESTAMP_NS' || t === 'TIMESTAMP_MS' || t === 'TIMESTAMP_S') return `CAST(${typed(s, name)} AS DATE)`;
+  return omopDate(d, col(s, name));
+}
+
 /** The date of a `_date` column, or of its `_datetime` twin when the date is empty or unparseable. */
 export function dateOrDatetime(d: SqlDialect, s: StagedTable, dateCol: string, datetimeCol?: string): string {
-  const date = omopDate(d, col(s, dateCol));
-  return datetimeCol && s.columns.includes(datetimeCol) ? `COALESCE(${date}, ${omopDate(d, col(s, datetimeCol))})` : date;
+  const date = dateOf(d, s, dateCol);
+  return datetimeCol && s.columns.includes(datetimeCol) ? `COALESCE(${date}, ${dateOf(d, s, datetimeCol)})` : date;
 }
 
 /** True when a raw text is given (not NULL, not blank). */
@@ -120,19 +157,31 @@ export interface ClassifyArgs {
   uniqueKey?: { derived: string; column: string };
 }
 
+export interface ClassifiedRows {
+  /** Table (or, when streamed, view) of the rows that passed every rule. */
+  kept: string;
+  keptRows: number;
+  removed: RowRemoval[];
+  /** Statements dropping `kept` (and what it reads) once the caller has inserted it into the model. */
+  dropKept: string[];
+}
+
 /**
- * Prepare a staged table (derived columns, exact-duplicate rank, person facts) and classify every row in one
- * pass: removed rows go to the quarantine table, the others to a temp table returned as `kept`.
+ * Prepare a staged table (derived columns, exact-duplicate rank, person facts) and classify every row: removed
+ * rows go to the quarantine table, the others are returned as `kept`.
+ *
+ * With a 64-bit row hash and no unique key (the large event tables), nothing as wide as the input is
+ * materialised: one pass writes (source_row, row hash, first rule matched other than duplicate-row), the few
+ * removed rows are written out, and `kept` is a view that parses the staged rows again (without the person facts)
+ * for the caller's insert into the model. Materialising a table of parsed rows beside the model table made DuckDB spill at 10M rows.
  */
-export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Promise<{ kept: string; keptRows: number; removed: RowRemoval[] }> {
+export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Promise<ClassifiedRows> {
+  if (ctx.d.keyHash && !args.uniqueKey) return classifyStreamed(ctx, args);
   const { engine, d, p, tag } = ctx;
   const { staged } = args;
   const raw = staged.columns;
   const name = `${tag}_${args.source}`;
-  const derived = Object.entries(args.derived)
-    .map(([k, v]) => `${v} AS ${k}`)
-    .join(', ');
-  const level1 = `SELECT s.*${derived ? `, ${derived}` : ''} FROM ${staged.table} AS s`;
+  const level1 = derivedRows(args);
   // Exact duplicates: with a 64-bit row hash, only rows whose hash is shared are compared column by column (a
   // narrow pass instead of a window carrying every column); the rank of the others is 1.
   const dups = d.keyHash ? await findDuplicateRows(ctx, staged, `${name}_dups`) : undefined;
@@ -170,14 +219,108 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
   });
   await engine.run(`DROP VIEW ${name}_prepared`);
   if (dups) await engine.run(`DROP TABLE ${dups}`);
-  // Merge removals that share a kind and reason (a reason may come from two rules).
-  const removed: RowRemoval[] = [];
-  for (const r of result.removed) {
-    const same = removed.find((x) => x.kind === r.kind && x.reason === r.reason);
+  return { kept: result.kept, keptRows: result.keptRows, removed: mergeRemovals(result.removed), dropKept: [`DROP TABLE ${result.kept}`] };
+}
+
+/** The staged rows with their derived columns. */
+function derivedRows(args: ClassifyArgs, extra = ''): string {
+  const derived = Object.entries(args.derived)
+    .map(([k, v]) => `${v} AS ${k}`)
+    .join(', ');
+  return `SELECT s.*${derived ? `, ${derived}` : ''}${extra} FROM ${args.staged.table} AS s`;
+}
+
+/** The staged rows with their derived columns and, with `persons`, the person facts. */
+function preparedRows(args: ClassifyArgs, extra = ''): string {
+  const level1 = derivedRows(args, extra);
+  return args.persons
+    ? `SELECT n.*, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
+        `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid`
+    : level1;
+}
+
+/** Merge removals that share a kind and reason (a reason may come from two rules). */
+function mergeRemovals(removals: RowRemoval[]): RowRemoval[] {
+  const merged: RowRemoval[] = [];
+  for (const r of removals) {
+    const same = merged.find((x) => x.kind === r.kind && x.reason === r.reason);
     if (same) same.rows += r.rows;
-    else removed.push({ ...r });
+    else merged.push({ ...r });
   }
-  return { kept: result.kept, keptRows: result.keptRows, removed };
+  return merged;
+}
+
+/** `classifyStaged` without materialising the parsed rows (see there). Rule order and counts are the same. */
+async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<ClassifiedRows> {
+  const { engine, d, p, tag } = ctx;
+  const name = `${tag}_${args.source}`;
+  const rules = args.rules;
+  const dupAt = rules.indexOf(duplicateRowRule);
+  const others = rules.map((r, i) => [r, i] as const).filter(([r]) => r !== duplicateRowRule);
+  const firstOther = others.length ? `CASE ${others.map(([r, i]) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
+  const rulesTable = `${name}_rules`;
+  await replaceTable(engine, rulesTable, `SELECT source_row, _h, ${firstOther} AS _rule FROM (${preparedRows(args, `, ${rowHash(d, args.staged)} AS _h`)}) AS src`);
+  // Exact duplicates among rows sharing a hash (none, usually, and then the staged rows are not read again).
+  const dups = `${name}_dups`;
+  const shared = `${name}_shared`;
+  // Neighbours in hash order (a sort) cost less than grouping 10M distinct hashes.
+  await replaceTable(engine, shared, `SELECT DISTINCT _h FROM (SELECT _h, LAG(_h) OVER (ORDER BY _h) AS prev FROM ${rulesTable}) AS t WHERE _h = prev`);
+  const anyShared = dupAt >= 0 && Number(await engine.scalar<number>(`SELECT count(*) FROM ${shared}`)) > 0;
+  await replaceTable(
+    engine,
+    dups,
+    anyShared
+      ? `SELECT source_row, _dup FROM (SELECT s.source_row, ROW_NUMBER() OVER (PARTITION BY ${args.staged.columns.map((c) => `s.${d.ident(c)}`).join(', ')} ORDER BY s.source_row) AS _dup ` +
+          `FROM ${args.staged.table} AS s WHERE s.source_row IN (SELECT x.source_row FROM ${rulesTable} AS x JOIN ${shared} AS g ON g._h = x._h)) AS t WHERE _dup > 1`
+      : `SELECT source_row, 1 AS _dup FROM ${rulesTable} WHERE FALSE`,
+  );
+  await engine.run(`DROP TABLE ${shared}`);
+  // A rule before duplicate-row wins over it; duplicate-row wins over the rules after it.
+  const removedTable = `${name}_removed`;
+  await replaceTable(
+    engine,
+    removedTable,
+    `SELECT r.source_row, CASE WHEN r._rule < ${dupAt} THEN r._rule WHEN dd._dup IS NOT NULL THEN ${dupAt} ELSE r._rule END AS _rule ` +
+      `FROM ${rulesTable} AS r LEFT JOIN ${dups} AS dd ON dd.source_row = r.source_row WHERE r._rule IS NOT NULL OR dd._dup IS NOT NULL`,
+  );
+  const counts = await engine.rows<{ rule: number; n: number }>(`SELECT _rule AS rule, count(*) AS n FROM ${removedTable} GROUP BY _rule`);
+  const removedRows = counts.reduce((sum, c) => sum + Number(c.n), 0);
+  if (removedRows > 0) {
+    const raw = args.staged.columns;
+    const rawJson = `(SELECT ${d.rowToJson('j')} FROM (SELECT ${raw.map((c) => `w.${d.ident(c)}`).join(', ')}) AS j)`;
+    const detailCase = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
+    const kindCase = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${d.literal(r.kind)}`).join(' ')} END`;
+    const reasonText = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${d.literal(r.reason)}`).join(' ')} END`;
+    await engine.run(
+      `INSERT INTO ${p}quarantine SELECT ${d.literal(args.source)}, w.source_row, ${kindCase}, ${reasonText}, ${detailCase}, ${rawJson} ` +
+        `FROM (${preparedRows(args)}) AS w JOIN ${removedTable} AS q ON q.source_row = w.source_row`,
+    );
+  }
+  await engine.run(`DROP TABLE ${rulesTable}`);
+  await engine.run(`DROP TABLE ${dups}`);
+  const kept = `${name}_kept`;
+  await replaceView(engine, kept, `SELECT * FROM (${derivedRows(args)}) AS k WHERE k.source_row NOT IN (SELECT source_row FROM ${removedTable})`);
+  const removed: RowRemoval[] = [];
+  rules.forEach((r, i) => {
+    const n = Number(counts.find((c) => Number(c.rule) === i)?.n ?? 0);
+    if (n > 0) removed.push({ kind: r.kind, reason: r.reason, rows: n });
+  });
+  return {
+    kept,
+    keptRows: args.staged.rows - removedRows,
+    removed: mergeRemovals(removed),
+    dropKept: [`DROP VIEW ${kept}`, `DROP TABLE ${removedTable}`],
+  };
+}
+
+/**
+ * A 64-bit hash of a staged row's raw columns; NULL and '' hash differently, and the hash is never NULL. A typed
+ * source is hashed on its typed values (equal texts are equal values), which spares printing every column.
+ */
+function rowHash(d: SqlDialect, staged: StagedTable): string {
+  if (staged.types && d.rowHash) return d.rowHash(staged.columns.map((c) => typed(staged, c)));
+  const cols = staged.columns.map((c) => `s.${d.ident(c)}`);
+  return d.keyHash!([...cols.map((c) => `COALESCE(${c}, '')`), cols.map((c) => `CASE WHEN ${c} IS NULL THEN '1' ELSE '0' END`).join(' || ')]);
 }
 
 /**
@@ -189,8 +332,7 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
 async function findDuplicateRows(ctx: LoadContext, staged: StagedTable, into: string): Promise<string> {
   const { engine, d } = ctx;
   const cols = staged.columns.map((c) => `s.${d.ident(c)}`);
-  // NULL and '' must hash differently yet never make the hash NULL: a null flag per column plus the value.
-  const hashed = d.keyHash!([...cols.map((c) => `COALESCE(${c}, '')`), cols.map((c) => `CASE WHEN ${c} IS NULL THEN '1' ELSE '0' END`).join(' || ')]);
+  const hashed = rowHash(d, staged);
   const hashes = `${into}_h`;
   await replaceTable(engine, hashes, `SELECT s.source_row, ${hashed} AS h FROM ${staged.table} AS s`);
   await replaceTable(

@@ -3,7 +3,7 @@
 import { replaceTable } from '../../engine/index.js';
 import type { RowAccount } from '../../model/index.js';
 import type { StagedTable } from '../stage.js';
-import { classifyStaged, col, duplicateRowRule, missingKeyRule, type LoadContext } from './sql.js';
+import { classifyStaged, col, duplicateRowRule, integerOf, missingKeyRule, type LoadContext } from './sql.js';
 
 /** concept_ancestor: both concept ids must be integers (`missing-key` otherwise); exact duplicates removed. */
 export async function loadConceptAncestor(ctx: LoadContext, s: StagedTable): Promise<RowAccount> {
@@ -12,10 +12,10 @@ export async function loadConceptAncestor(ctx: LoadContext, s: StagedTable): Pro
     staged: s,
     source: 'concept_ancestor',
     derived: {
-      _ancestor: d.parseInteger(col(s, 'ancestor_concept_id')),
-      _descendant: d.parseInteger(col(s, 'descendant_concept_id')),
-      _min: d.parseInteger(col(s, 'min_levels_of_separation')),
-      _max: d.parseInteger(col(s, 'max_levels_of_separation')),
+      _ancestor: integerOf(d, s, 'ancestor_concept_id'),
+      _descendant: integerOf(d, s, 'descendant_concept_id'),
+      _min: integerOf(d, s, 'min_levels_of_separation'),
+      _max: integerOf(d, s, 'max_levels_of_separation'),
     },
     rules: [
       missingKeyRule([
@@ -29,7 +29,7 @@ export async function loadConceptAncestor(ctx: LoadContext, s: StagedTable): Pro
     `INSERT INTO ${p}concept_ancestor (ancestor_concept_id, descendant_concept_id, min_levels_of_separation, max_levels_of_separation) ` +
       `SELECT _ancestor, _descendant, CAST(_min AS INTEGER), CAST(_max AS INTEGER) FROM ${r.kept}`,
   );
-  await engine.run(`DROP TABLE ${r.kept}`);
+  for (const sql of r.dropKept) await engine.run(sql);
   return { source: 'concept_ancestor', files: [s.file], rowsRead: s.rows, rowsLoaded: r.keptRows, target: ['concept_ancestor'], removed: r.removed };
 }
 
