@@ -102,8 +102,18 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       detail: `'care date before the birth year or after death'`,
     },
   );
+  // Intermediate tables keyed by source_row: their row order does not matter.
+  const unordered = async <T>(write: () => Promise<T>): Promise<T> => {
+    if (!d.unorderedWrites) return write();
+    await engine.run(d.unorderedWrites.begin);
+    try {
+      return await write();
+    } finally {
+      await engine.run(d.unorderedWrites.end);
+    }
+  };
   // Person keys compared as written in the DCIR (IR_BEN_R's are trimmed, birth rank without leading zeros).
-  await classify(ctx, {
+  await unordered(() => classify(ctx, {
     into: prsC,
     from:
       `(SELECT s.*, ${key.select('s').join(', ')}, ${d.parseDate(date)} AS care_date, ` +
@@ -118,7 +128,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       's.care_date AS date',
     ],
     rules: prsRules,
-  });
+  }));
   // ER_PHA_F: each pharmacy line joined to its prestation line, inheriting its fate. The full join also yields, in
   // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side).
   const phaC = tmp(ctx, 'pha_c');
@@ -136,7 +146,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   // Without a drug referential, ATC codes stay unknown and no product code can be called unknown.
   if (ref) phaRules.push({ reason: 'unknown-product-code', kind: 'quarantine', when: 'r.cip IS NULL', detail: `'PHA_PRS_C13 not in IR_PHA_R'` });
   const joinPha = async () => {
-    await classify(ctx, {
+    await unordered(() => classify(ctx, {
       into: phaC,
       from:
         `(SELECT s.source_row, ${key.select('s').join(', ')}, ${text(col('PHA_PRS_C13'))} AS cip, ` +
@@ -154,7 +164,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       ],
       rules: phaRules,
       sub: 'pr._rule',
-    });
+    }));
     return Number(await engine.scalar<number>(`SELECT count(*) FROM ${phaC} WHERE source_row IS NOT NULL`));
   };
 
@@ -187,7 +197,14 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const groupKey = compositeKey(engine, ['pidx', 'date', 'cip']);
   const netting = on['dcir-return-netting'];
   const groups = tmp(ctx, 'net_groups');
-  if (netting) {
+  if (netting && groupKey.names.length === 1) {
+    // One hashed key: neighbours in key order (one sort) cost less than grouping every distinct key.
+    const k = groupKey.names[0]!;
+    await engine.run(
+      `CREATE TEMP TABLE ${groups} AS SELECT DISTINCT ${k} FROM (SELECT ${k}, qty, LAG(${k}) OVER (ORDER BY ${k}) AS prev, LEAD(${k}) OVER (ORDER BY ${k}) AS nxt ` +
+        `FROM (SELECT ${groupKey.select('c').join(', ')}, c.qty FROM ${phaC} AS c WHERE c._rule IS NULL) AS x) AS y WHERE ${k} = prev OR ${k} = nxt OR qty <= 0`,
+    );
+  } else if (netting) {
     await engine.run(
       `CREATE TEMP TABLE ${groups} AS SELECT ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL ` +
         `GROUP BY ${groupKey.names.map((_, i) => i + 1).join(', ')} HAVING count(*) > 1 OR min(c.qty) <= 0`,
