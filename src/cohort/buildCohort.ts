@@ -132,20 +132,19 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
     persons: Number(await engine.scalar(`SELECT count(DISTINCT person_id) FROM ${p}person`)),
   });
 
-  // All entry events, one per person and day (the first source row of that day is kept for tracing).
+  // All entry events. Entries are one per person and day: the first source row of that day, kept for tracing.
   const allEvents = `${w}_events`;
-  await replaceTable(
-    engine,
-    allEvents,
-    `SELECT person_id, event_date, source_table, source_row FROM (` +
-      `SELECT e.*, row_number() OVER (PARTITION BY person_id, event_date ORDER BY source_table, source_row) AS rn FROM (${eventsSql(engine, options.schema, def.entry)}) e` +
-      `) x WHERE rn = 1`,
-  );
+  await replaceTable(engine, allEvents, `SELECT person_id, event_date, source_table, source_row FROM (${eventsSql(engine, options.schema, def.entry)}) e`);
+  const firstOfDay = `row_number() OVER (PARTITION BY person_id, event_date ORDER BY source_table, source_row)`;
   await next(
     `with ${entries === 'first' ? 'a first' : 'an'} ${describeEvent(def.entry)}`,
     `SELECT person_id, event_date AS index_date, source_table AS entry_source_table, source_row AS entry_source_row FROM (` +
-      `SELECT e.*, row_number() OVER (PARTITION BY person_id ORDER BY event_date) AS k FROM ${allEvents} e) x` +
-      (entries === 'first' ? ' WHERE k = 1' : ''),
+      (entries === 'first'
+        ? // The first day by aggregation, then the first row of that day: no sort of every event.
+          `SELECT e.*, row_number() OVER (PARTITION BY e.person_id ORDER BY e.source_table, e.source_row) AS k FROM ${allEvents} e ` +
+          `JOIN (SELECT person_id, min(event_date) AS first_date FROM ${allEvents} GROUP BY person_id) f ` +
+          `ON f.person_id = e.person_id AND e.event_date = f.first_date) x WHERE k = 1`
+        : `SELECT e.*, ${firstOfDay} AS k FROM ${allEvents} e) x WHERE k = 1`),
   );
 
   await next(
@@ -164,8 +163,11 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
   if (washout > 0) {
     await next(
       `no ${describeEvent(def.entry)} in the ${washout} days before index (washout)`,
-      `SELECT * FROM ${current} c WHERE NOT EXISTS (SELECT 1 FROM ${allEvents} e WHERE e.person_id = c.person_id ` +
-        `AND e.event_date >= ${d.addDays('c.index_date', String(-washout))} AND e.event_date < c.index_date)`,
+      // A first entry has no earlier event at all: the step passes everyone (it stays in the flowchart).
+      entries === 'first'
+        ? `SELECT * FROM ${current}`
+        : `SELECT * FROM ${current} c WHERE NOT EXISTS (SELECT 1 FROM ${allEvents} e WHERE e.person_id = c.person_id ` +
+            `AND e.event_date >= ${d.addDays('c.index_date', String(-washout))} AND e.event_date < c.index_date)`,
     );
   }
   const age = ageAtSql('c.index_date', 'c.birth_date', 'c.birth_year');

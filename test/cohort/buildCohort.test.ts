@@ -79,6 +79,30 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(w31.records).toBe(3);
     });
 
+    it('two dispensings on the same day are one entry, traced to the first source row of that day', async () => {
+      // P9: observed 2015-01-01..2022-12-31; statins at source rows 1 (2017-05-02), 2 and 3 (both 2017-02-01,
+      // row 3 written first in the table). First entry: 2017-02-01 from row 2. All entries: 2017-02-01 (row 2) and
+      // 2017-05-02 (row 1, 90 days later, so a 30-day washout passes); never two entries on 2017-02-01.
+      const s = await freshModelSchema(engine);
+      await insertModelRows(engine, s, 'person', [{ person_id: 'P9', birth_year: 1960, sex: 1 }]);
+      await insertModelRows(engine, s, 'observation_period', [{ person_id: 'P9', start_date: '2015-01-01', end_date: '2022-12-31' }]);
+      const statin = { person_id: 'P9', product_code: '3400930000001', product_vocabulary: 'CIP13', atc_code: 'C10AA05', source_table: 'fixture_dispensing' };
+      await insertModelRows(engine, s, 'dispensing', [
+        { ...statin, date: '2017-05-02', source_row: 1 },
+        { ...statin, date: '2017-02-01', source_row: 3 },
+        { ...statin, date: '2017-02-01', source_row: 2 },
+      ]);
+      const first = await buildCohort(engine, { ...base, name: 'sameday1', washoutDays: 30 }, { schema: s });
+      const all = await buildCohort(engine, { ...base, name: 'sameday2', entries: 'all', washoutDays: 30 }, { schema: s });
+      const entries = (t: string) => engine.rows(`SELECT index_date, entry_source_row FROM ${t} ORDER BY index_date`);
+      expect(await entries(first.table)).toEqual([{ index_date: '2017-02-01', entry_source_row: 2 }]);
+      expect(await entries(all.table)).toEqual([
+        { index_date: '2017-02-01', entry_source_row: 2 },
+        { index_date: '2017-05-02', entry_source_row: 1 },
+      ]);
+      expect(all.attrition[1]!.records).toBe(2);
+    });
+
     it('applies exclusion, age, sex and calendar criteria, one attrition step each', async () => {
       const c = await buildCohort(
         engine,
