@@ -302,6 +302,29 @@ describe.each(testEngines())('on $name', ({ open }) => {
       ]);
     });
 
+    it('dates before 1970 (negative day numbers) give the same episodes', async () => {
+      // q1, observed 1965-01-01..1969-12-31: 30 days on 1965-03-01 and on 1965-03-21 (stockpiled: 1965-03-31 to
+      // 1965-04-29), then 30 days on 1965-06-08 (40 days after 1965-04-29 > 10-day grace: a new episode).
+      const s = await seed(engine, {
+        persons: [{ id: 'q1' }],
+        periods: [['q1', '1965-01-01', '1969-12-31']],
+        dispensings: [
+          { person: 'q1', date: '1965-06-08', atc: 'C10AA05', days: 30 },
+          { person: 'q1', date: '1965-03-21', atc: 'C10AA05', days: 30 },
+          { person: 'q1', date: '1965-03-01', atc: 'C10AA05', days: 30 },
+        ],
+      });
+      for (const stockpiling of [true, false]) {
+        await buildExposureEpisodes(engine, { schema: s, drugs: statins, daysSupply: { method: 'given' }, gracePeriod: { days: 10 }, stockpiling, into: `${s}.eps` });
+        const ep = (await episodes(`${s}.eps`)).map(pick);
+        // Without stockpiling the overlap is lost: 1965-03-01 .. 1965-04-19 (50 days, all covered).
+        expect(ep).toEqual([
+          stockpiling ? ['1965-03-01', '1965-04-29', 60, 60, 'supply-end'] : ['1965-03-01', '1965-04-19', 50, 50, 'supply-end'],
+          ['1965-06-08', '1965-07-07', 30, 30, 'supply-end'],
+        ]);
+      }
+    });
+
     it('extendByGrace adds the grace after the last supply, still capped', async () => {
       await buildExposureEpisodes(engine, {
         schema,
