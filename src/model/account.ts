@@ -32,3 +32,16 @@ export interface RowAccount {
 export function isBalanced(a: RowAccount): boolean {
   return a.rowsRead === a.rowsLoaded + a.removed.reduce((s, r) => s + r.rows, 0);
 }
+
+/** Sum removal lists of several passes over the same source (same kind and reason add up), keeping first-seen order. */
+export function mergeRemovals(...lists: RowRemoval[][]): RowRemoval[] {
+  const out: RowRemoval[] = [];
+  for (const list of lists) {
+    for (const r of list) {
+      const same = out.find((o) => o.kind === r.kind && o.reason === r.reason);
+      if (same) same.rows += r.rows;
+      else out.push({ ...r });
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // SQL building blocks shared by the OMOP table loaders: id and date parsing, and the quarantine rules.
 import { replaceTable, replaceView, type Engine, type SqlDialect } from '../../engine/index.js';
-import type { RowRemoval } from '../../model/index.js';
+import { mergeRemovals, type RowRemoval } from '../../model/index.js';
 import { classifyRows, type RowRule } from '../rules.js';
 import { typedColumn, type StagedTable } from '../stage.js';
 
@@ -172,8 +172,9 @@ export interface ClassifiedRows {
  *
  * With a 64-bit row hash and no unique key (the large event tables), nothing as wide as the input is
  * materialised: one pass writes (source_row, row hash, first rule matched other than duplicate-row), the few
- * removed rows are written out, and `kept` is a view that parses the staged rows again (without the person facts)
- * for the caller's insert into the model. Materialising a table of parsed rows beside the model table made DuckDB spill at 10M rows.
+ * removed rows are written out, and `kept` is a view that parses the staged rows again (without the person
+ * facts) for the caller's insert into the model. Materialising a table of parsed rows beside the model table
+ * made DuckDB spill at 10M rows.
  */
 export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Promise<ClassifiedRows> {
   if (ctx.d.keyHash && !args.uniqueKey) return classifyStreamed(ctx, args);
@@ -181,7 +182,6 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
   const { staged } = args;
   const raw = staged.columns;
   const name = `${tag}_${args.source}`;
-  const level1 = derivedRows(args);
   // Exact duplicates: with a 64-bit row hash, only rows whose hash is shared are compared column by column (a
   // narrow pass instead of a window carrying every column); the rank of the others is 1.
   const dups = d.keyHash ? await findDuplicateRows(ctx, staged, `${name}_dups`) : undefined;
@@ -189,10 +189,7 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
     ? `COALESCE(dd._dup, 1) AS _dup`
     : `ROW_NUMBER() OVER (PARTITION BY ${raw.map((c) => `n.${d.ident(c)}`).join(', ')} ORDER BY n.source_row) AS _dup`;
   const dupJoin = dups ? ` LEFT JOIN ${dups} AS dd ON dd.source_row = n.source_row` : '';
-  const level2 = args.persons
-    ? `SELECT n.*, ${dup}, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
-      `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid${dupJoin}`
-    : `SELECT n.*, ${dup} FROM (${level1}) AS n${dupJoin}`;
+  const level2 = `SELECT n.*, ${dup} FROM (${preparedRows(args)}) AS n${dupJoin}`;
   let prepared = level2;
   const rules = [...args.rules];
   if (args.uniqueKey) {
@@ -237,17 +234,6 @@ function preparedRows(args: ClassifyArgs, extra = ''): string {
     ? `SELECT n.*, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
         `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid`
     : level1;
-}
-
-/** Merge removals that share a kind and reason (a reason may come from two rules). */
-function mergeRemovals(removals: RowRemoval[]): RowRemoval[] {
-  const merged: RowRemoval[] = [];
-  for (const r of removals) {
-    const same = merged.find((x) => x.kind === r.kind && x.reason === r.reason);
-    if (same) same.rows += r.rows;
-    else merged.push({ ...r });
-  }
-  return merged;
 }
 
 /** `classifyStaged` without materialising the parsed rows (see there). Rule order and counts are the same. */

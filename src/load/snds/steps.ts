@@ -2,7 +2,9 @@
 // pass, send removed rows to the quarantine table with their raw row, find exact duplicates, and build row accounts.
 // Everything runs on the engine; only counts come back to JS.
 import type { Engine } from '../../engine/index.js';
-import type { RemovalKind, RowAccount, RowRemoval } from '../../model/index.js';
+import { mergeRemovals, type RemovalKind, type RowAccount, type RowRemoval } from '../../model/index.js';
+
+export { mergeRemovals };
 import { stageFile, type StagedTable, type StageOptions } from '../stage.js';
 import type { SndsCleaningRule } from './cleaning.js';
 
@@ -127,19 +129,6 @@ export async function quarantine(
 /** Rows of a classified table that passed every rule. */
 export async function keptRows(ctx: SndsContext, table: string, rowColumn = 'source_row'): Promise<number> {
   return Number(await ctx.engine.scalar<number>(`SELECT count(*) FROM ${table} WHERE _rule IS NULL AND ${rowColumn} IS NOT NULL`));
-}
-
-/** Sum removal lists of several passes over the same source (same kind and reason add up), keeping first-seen order. */
-export function mergeRemovals(...lists: RowRemoval[][]): RowRemoval[] {
-  const out: RowRemoval[] = [];
-  for (const list of lists) {
-    for (const r of list) {
-      const same = out.find((o) => o.kind === r.kind && o.reason === r.reason);
-      if (same) same.rows += r.rows;
-      else out.push({ ...r });
-    }
-  }
-  return out;
 }
 
 export function account(source: string, files: string[], rowsRead: number, rowsLoaded: number, target: string[], removed: RowRemoval[]): RowAccount {
