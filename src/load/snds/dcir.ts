@@ -251,7 +251,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const kept = `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx WHERE c._rule IS NULL AND n._rule IS NULL`;
   await engine.run(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
-      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
+      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept} ORDER BY c.source_row`,
   );
   // The target held no rows before this load.
   const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
