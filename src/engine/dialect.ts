@@ -27,11 +27,6 @@ export interface SqlDialect {
    * find candidate duplicate rows, confirmed column by column. Absent → callers compare the columns.
    */
   rowHash?(exprs: string[]): string;
-  /**
-   * Statements around writes whose row order does not matter (tables keyed by source_row): DuckDB then skips
-   * keeping insertion order, which costs it time and memory on wide intermediate tables. Absent → nothing to do.
-   */
-  unorderedWrites?: { begin: string; end: string };
   /** Statement attaching an existing database file read-only under `alias` (DuckDB files); absent when the engine cannot. */
   attachReadOnly?(path: string, alias: string): string;
   /** Statement detaching what `attachReadOnly` attached; present exactly when `attachReadOnly` is. */
@@ -90,7 +85,6 @@ export const duckdbDialect: SqlDialect = {
   attachReadOnly: (path, alias) => `ATTACH ${quoteLiteral(path)} AS ${quoteIdent(alias)} (READ_ONLY)`,
   detach: (alias) => `DETACH ${quoteIdent(alias)}`,
   storageRowNumber: 'rowid + 1',
-  unorderedWrites: { begin: 'SET preserve_insertion_order = false', end: 'RESET preserve_insertion_order' },
   rowHash: (exprs) => `hash(${exprs.join(', ')})`,
   keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,

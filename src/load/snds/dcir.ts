@@ -102,18 +102,8 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       detail: `'care date before the birth year or after death'`,
     },
   );
-  // Intermediate tables keyed by source_row: their row order does not matter.
-  const unordered = async <T>(write: () => Promise<T>): Promise<T> => {
-    if (!d.unorderedWrites) return write();
-    await engine.run(d.unorderedWrites.begin);
-    try {
-      return await write();
-    } finally {
-      await engine.run(d.unorderedWrites.end);
-    }
-  };
   // Person keys compared as written in the DCIR (IR_BEN_R's are trimmed, birth rank without leading zeros).
-  await unordered(() => classify(ctx, {
+  await classify(ctx, {
     into: prsC,
     from:
       `(SELECT s.*, ${key.select('s').join(', ')}, ${d.parseDate(date)} AS care_date, ` +
@@ -128,7 +118,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       's.care_date AS date',
     ],
     rules: prsRules,
-  }));
+  });
   // ER_PHA_F: each pharmacy line joined to its prestation line, inheriting its fate. The full join also yields, in
   // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side).
   const phaC = tmp(ctx, 'pha_c');
@@ -146,7 +136,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   // Without a drug referential, ATC codes stay unknown and no product code can be called unknown.
   if (ref) phaRules.push({ reason: 'unknown-product-code', kind: 'quarantine', when: 'r.cip IS NULL', detail: `'PHA_PRS_C13 not in IR_PHA_R'` });
   const joinPha = async () => {
-    await unordered(() => classify(ctx, {
+    await classify(ctx, {
       into: phaC,
       from:
         `(SELECT s.source_row, ${key.select('s').join(', ')}, ${text(col('PHA_PRS_C13'))} AS cip, ` +
@@ -164,7 +154,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       ],
       rules: phaRules,
       sub: 'pr._rule',
-    }));
+    });
     return Number(await engine.scalar<number>(`SELECT count(*) FROM ${phaC} WHERE source_row IS NOT NULL`));
   };
 
@@ -251,7 +241,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const kept = `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx WHERE c._rule IS NULL AND n._rule IS NULL`;
   await engine.run(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
-      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept} ORDER BY c.source_row`,
+      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
   );
   // The target held no rows before this load.
   const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
