@@ -1,6 +1,7 @@
 import { replaceTable, replaceView } from '../engine/sql.js';
 import type { Engine } from '../engine/index.js';
 import type { RemovalKind, RowRemoval } from '../model/index.js';
+import { typedColumn } from './stage.js';
 
 /** A reason a raw row does not reach the model: a SQL condition over the staged row's columns. */
 export interface RowRule {
@@ -51,7 +52,7 @@ export async function classifyRows(
   if (args.rawFrom && args.rawColumns) {
     const raw = new Set(args.rawColumns);
     await replaceView(engine, `${into}_cols`, `SELECT * FROM ${from} WHERE FALSE`);
-    const names = (await engine.columnNames(`${into}_cols`)).filter((c) => !raw.has(c) && !c.startsWith('__typed_'));
+    const names = (await engine.columnNames(`${into}_cols`)).filter((c) => !raw.has(c) && !c.startsWith(typedColumn('')));
     await engine.run(`DROP VIEW ${into}_cols`);
     select = names.map((c) => `src.${d.ident(c)}`).join(', ');
   }
