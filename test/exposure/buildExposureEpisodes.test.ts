@@ -153,6 +153,12 @@ describe.each(testEngines())('on $name', ({ open }) => {
     );
   }
 
+  /** The episodes of `table` as picked fields, looked up per person. */
+  async function byPerson(table: string): Promise<(person: string) => unknown[][]> {
+    const ep = await episodes(table);
+    return (p) => ep.filter((e) => e.person_id === p).map(pick);
+  }
+
   describe('buildExposureEpisodes on hand-made fixtures (given days supply, 30 days each unless said)', () => {
     // Every person is observed 2019-01-01 – 2021-12-31 unless said otherwise.
     const fixture: Fixture = {
@@ -285,8 +291,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
         stockpiling: true,
         into: `${schema}.eps`,
       });
-      const ep = await episodes(`${schema}.eps`);
-      const by = (p: string) => ep.filter((e) => e.person_id === p).map(pick);
+      const by = await byPerson(`${schema}.eps`);
       // p3: the Jan 21 supply starts when the first runs out (Jan 31) and ends Feb 29: 60 days.
       expect(by('p3')).toEqual([['2020-01-01', '2020-02-29', 60, 60, 'supply-end']]);
       // p4: two same-day packs: 60 days, Jan 1 – Feb 29.
@@ -335,8 +340,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
         extendByGrace: true,
         into: `${schema}.epx`,
       });
-      const ep = await episodes(`${schema}.epx`);
-      const by = (p: string) => ep.filter((e) => e.person_id === p).map(pick);
+      const by = await byPerson(`${schema}.epx`);
       // p1: Mar 10 + 10 = Mar 20: 80 days, still 60 covered.
       expect(by('p1')).toEqual([['2020-01-01', '2020-03-20', 80, 60, 'supply-end']]);
       // p9: Jan 30 + 10 = Feb 9: 40 days.
@@ -361,8 +365,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
         capAtObservationEnd: false,
         into: `${schema}.epn`,
       });
-      const ep = await episodes(`${schema}.epn`);
-      const by = (p: string) => ep.filter((e) => e.person_id === p).map(pick);
+      const by = await byPerson(`${schema}.epn`);
       // p5: Jan 1–30 and Jan 20–Feb 18 overlap: one episode Jan 1 → Feb 18 = 49 days.
       expect(by('p5')).toEqual([['2020-01-01', '2020-02-18', 49, 49, 'supply-end']]);
       // p8: Jan 1–30, Jan 25 – Feb 23 and Feb 10 – Mar 10 in one episode: 31 + 29 + 10 = 70 days.
