@@ -1,4 +1,4 @@
-import { replaceTable } from '../engine/sql.js';
+import { replaceTable, replaceView } from '../engine/sql.js';
 import type { Engine } from '../engine/index.js';
 import { schemaPrefix } from '../load/model.js';
 import { designMessages as msg } from '../messages/index.js';
@@ -133,8 +133,11 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
   });
 
   // All entry events. Entries are one per person and day: the first source row of that day, kept for tracing.
+  // First entries read the events twice (first day, then its rows): a view is cheaper than writing every event.
   const allEvents = `${w}_events`;
-  await replaceTable(engine, allEvents, `SELECT person_id, event_date, source_table, source_row FROM (${eventsSql(engine, options.schema, def.entry)}) e`);
+  const eventsSelect = `SELECT person_id, event_date, source_table, source_row FROM (${eventsSql(engine, options.schema, def.entry)}) e`;
+  if (entries === 'first') await replaceView(engine, allEvents, eventsSelect);
+  else await replaceTable(engine, allEvents, eventsSelect);
   const firstOfDay = `row_number() OVER (PARTITION BY person_id, event_date ORDER BY source_table, source_row)`;
   await next(
     `with ${entries === 'first' ? 'a first' : 'an'} ${describeEvent(def.entry)}`,
@@ -202,7 +205,7 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
       `birth_year, birth_date, sex, ${ageAtSql('index_date', 'birth_date', 'birth_year')} AS age_at_index, entry_source_table, entry_source_row FROM ${current} ORDER BY person_id, index_date`,
   );
   await engine.run(`DROP TABLE ${current}`);
-  await engine.run(`DROP TABLE ${allEvents}`);
+  await engine.run(`DROP ${entries === 'first' ? 'VIEW' : 'TABLE'} ${allEvents}`);
   const final = attrition[attrition.length - 1]!;
   const codeSets = [def.entry.codeSet, ...(def.criteria ?? []).flatMap((c) => (c.type === 'require' || c.type === 'exclude' ? [c.event.codeSet] : []))].map(codeSetRef);
   return {

@@ -61,16 +61,19 @@ export const duckdbDialect: SqlDialect = {
   readParquet: (path) => `read_parquet(${quoteLiteral(path)}, file_row_number=true)`,
   // Fast paths first, several times cheaper than a list of formats: an ISO text is cast, and the cast kept only when
   // the date prints back as the same text (DuckDB's cast accepts '2015-01-1+'); a dd/mm/yyyy text is read with its
-  // one format, the list's first (strptime, unlike string concatenation, keeps Parquet dictionaries). Anything else
-  // goes to the general formats below.
+  // one format, the list's first (strptime, unlike string concatenation, keeps Parquet dictionaries); a SAS datetime
+  // (11JUN1990:15:47:24, 18 characters) likewise with its own, the only one of the list that can read that shape.
+  // Anything else goes to the general formats below.
   // 8-digit strings are ambiguous (ddmmyyyy vs yyyymmdd): a leading 19xx/20xx with a valid month reads as yyyymmdd.
   parseDate: (expr) => {
     const t = `trim(${expr})`;
     const iso = `TRY_CAST(${t} AS DATE)`;
     const dmy = `try_strptime(${t}, '%d/%m/%Y')::DATE`;
+    const sas = `try_strptime(${t}, '%d%b%Y:%H:%M:%S')::DATE`;
     return (
       `CASE WHEN ${t} LIKE '____-__-__' AND CAST(${iso} AS VARCHAR) = ${t} THEN ${iso} ` +
       `WHEN ${t} LIKE '__/__/____' AND ${dmy} IS NOT NULL THEN ${dmy} ` +
+      `WHEN ${t} LIKE '_________:__:__:__' AND ${sas} IS NOT NULL THEN ${sas} ` +
       `WHEN regexp_full_match(${t}, '[0-9]{8}') THEN COALESCE(` +
       `CASE WHEN regexp_full_match(${t}, '(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-9]{2}') THEN try_strptime(${t}, '%Y%m%d')::DATE END, ` +
       `try_strptime(${t}, '%d%m%Y')::DATE) ` +

@@ -115,6 +115,9 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
   const capAtDeath = options.capAtDeath ?? true;
   const capAtObservationEnd = options.capAtObservationEnd ?? true;
   const into = checkTableName('into', options.into);
+  const persons = options.persons === undefined ? null : checkTableName('persons', options.persons);
+  // Restricting the selection early (and the person keys) spares the window passes every other person.
+  const inPersons = (col: string) => (persons ? ` AND ${col} IN (SELECT person_id FROM ${persons})` : '');
   const sourceTable = `${into}_source`;
   const timelineTable = `${into}_timeline`;
   const dispensingsTable = `${into}_dispensings`;
@@ -135,7 +138,7 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
     // 1. Person keys: one row per (merged) observation period, or per person, with the cap of the
     // exposure that starts in it: the earlier of death and period end, a missing death day ignored
     // (a CASE: LEAST skips NULLs on DuckDB and PostgreSQL, but not on every SQL engine).
-    const deaths = `SELECT person_id, MIN(${dayNumber(d, 'death_date')}) AS death_day FROM ${p}person GROUP BY person_id`;
+    const deaths = `SELECT person_id, MIN(${dayNumber(d, 'death_date')}) AS death_day FROM ${p}person WHERE TRUE${inPersons('person_id')} GROUP BY person_id`;
     const capDay = [capAtDeath ? 'death_day' : null, capAtObservationEnd ? 'period_end' : null].filter(Boolean) as string[];
     await engine.run(`CREATE TEMP TABLE ${keys} AS
       SELECT k.*, ROW_NUMBER() OVER () AS pid,
@@ -144,7 +147,7 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
       FROM (${
         capAtObservationEnd
           ? `SELECT mp.person_id, DENSE_RANK() OVER (ORDER BY mp.person_id) AS pk, mp.period_start, mp.period_end, de.death_day
-             FROM (${mergedPeriodsSql(engine, p)}) mp LEFT JOIN (${deaths}) de ON de.person_id = mp.person_id`
+             FROM (${mergedPeriodsSql(engine, p, inPersons('person_id'))}) mp LEFT JOIN (${deaths}) de ON de.person_id = mp.person_id`
           : `SELECT person_id, ROW_NUMBER() OVER () AS pk, CAST(NULL AS INTEGER) AS period_start, CAST(NULL AS INTEGER) AS period_end, death_day FROM (${deaths}) de`
       }) k`);
 
@@ -156,7 +159,7 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
         `SELECT ${i} AS di, x.person_id, x.date, x.product_code, x.packs * x.units_per_pack AS units, ` +
         `x.source_table, x.source_row, ${daysSupplySql(rule, 'x')} AS supply_raw, ` +
         `CASE ${missing.map(([c, r]) => `WHEN ${c} THEN ${d.literal(r)}`).join(' ')} END AS missing_reason ` +
-        `FROM ${p}dispensing x WHERE ${drugSelectorSql(drug, d, 'x')}`
+        `FROM ${p}dispensing x WHERE (${drugSelectorSql(drug, d, 'x')})${inPersons('x.person_id')}`
       );
     });
     await dropRelations(engine, [dispensingsTable, excludedTable, into, timelineTable, sourceTable, `${into}_days`]);
@@ -342,6 +345,7 @@ export async function buildExposureEpisodes(engine: Engine, options: ExposureEpi
         extendByGrace,
         capAtDeath,
         capAtObservationEnd,
+        persons,
       },
       counts,
       accounts,
@@ -367,15 +371,15 @@ function checkGrace(g: GracePeriod): GracePeriod {
 
 /**
  * Observation periods as day numbers, overlapping or touching periods of a person merged
- * (gaps-and-islands): (person_id, period_start, period_end).
+ * (gaps-and-islands): (person_id, period_start, period_end). `andWhere` (' AND …') filters the periods read.
  */
-export function mergedPeriodsSql(engine: Engine, p: string): string {
+export function mergedPeriodsSql(engine: Engine, p: string, andWhere = ''): string {
   const d = engine.dialect;
   return `SELECT person_id, MIN(s) AS period_start, MAX(e) AS period_end FROM (
       SELECT person_id, s, e, SUM(brk) OVER (PARTITION BY person_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS grp FROM (
         SELECT person_id, s, e,
           CASE WHEN s <= MAX(e) OVER (PARTITION BY person_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1 THEN 0 ELSE 1 END AS brk
         FROM (SELECT person_id, ${dayNumber(d, 'start_date')} AS s, ${dayNumber(d, 'end_date')} AS e FROM ${p}observation_period
-              WHERE start_date IS NOT NULL AND end_date IS NOT NULL AND end_date >= start_date) op) a) b
+              WHERE start_date IS NOT NULL AND end_date IS NOT NULL AND end_date >= start_date${andWhere}) op) a) b
     GROUP BY person_id, grp`;
 }

@@ -85,6 +85,12 @@ export interface ExposureEpisodesOptions {
    */
   capAtObservationEnd?: boolean;
   /**
+   * Table or view with a person_id column (a cohort's `table`, say): only the dispensings of these persons are
+   * selected, read and counted. Episodes of a person never depend on other persons, so they are the same as
+   * in an unrestricted build. Default: every person.
+   */
+  persons?: string;
+  /**
    * Output table name (plain or schema-qualified identifier). Also written: `<into>_source`,
    * `<into>_timeline` and the views `<into>_dispensings` and `<into>_excluded` (see buildExposureEpisodes).
    */
@@ -126,6 +132,8 @@ export interface ExposureEpisodesResult {
     extendByGrace: boolean;
     capAtDeath: boolean;
     capAtObservationEnd: boolean;
+    /** The persons table the build was restricted to, or null for every person. */
+    persons: string | null;
   };
   counts: EpisodeCounts & { byDrug: Record<string, EpisodeCounts> };
   /** One row account per class (source 'dispensing:<class>'), printable with formatRowAccounts. */

@@ -93,7 +93,7 @@ export async function estimatePlantedEffect(options: { persons: number; seed: nu
       into: 'planted_analysis',
     });
     const grace = sim.settings.model.exposure.gracePeriodDays;
-    const episodes = await buildExposureEpisodes(engine, { schema: 'claims', drugs, daysSupply, gracePeriod: { days: grace }, stockpiling: false, extendByGrace: true, into: 'planted_episodes' });
+    const episodes = await buildExposureEpisodes(engine, { schema: 'claims', drugs, daysSupply, gracePeriod: { days: grace }, stockpiling: false, extendByGrace: true, persons: cohort.table, into: 'planted_episodes' });
     const tv = await buildTimeVaryingAnalysis(engine, { analysis, episodes: [{ table: episodes.table }], into: 'planted_tv' });
 
     const exposureCols = tv.drugs.map((d) => `exposure_${d.toLowerCase()}`);

@@ -79,7 +79,7 @@ describe.each(testEngines())('empty results on $name', ({ open }) => {
   });
 });
 
-// The DuckDB dialect parses ISO and dd/mm/yyyy dates, and canonical integers, by a plain cast before trying the
+// The DuckDB dialect parses ISO, dd/mm/yyyy and SAS datetime dates, and canonical integers, by one format before trying the
 // general formats: the cast must never accept a text the general formats reject, nor read one differently.
 describe('DuckDB fast parse paths agree with the general formats', () => {
   let engine: Engine;
@@ -106,6 +106,18 @@ describe('DuckDB fast parse paths agree with the general formats', () => {
     fc.tuple(fc.constantFrom('-', '+', ' ', '.', '0'), fc.integer({ min: 0, max: 999 }), chars, fc.integer({ min: 1, max: 12 })).map(
       ([sign, y, c, m]) => `${sign}${String(y).padStart(3, '0')}-${String(m).padStart(2, '0')}-1${c}`,
     ),
+    // SAS datetimes, with day, month name, year and time slots that may be invalid, and the 18-character shape
+    // filled with other characters.
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 32 }),
+        fc.constantFrom('JAN', 'Feb', 'mar', 'MAY', 'JUN', 'Jun', 'DEC', 'XYZ', '0MA', '12/'),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+      )
+      .map(([d, m, y, h, mi]) => `${String(d).padStart(2, '0')}${m}${String(y).padStart(4, '0')}:${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:00`),
+    fc.array(fc.constantFrom(...'0123AMYjun:/-'.split('')), { minLength: 18, maxLength: 18 }).map((a) => a.join('')),
     fc.array(chars, { minLength: 10, maxLength: 10 }).map((a) => a.join('')),
     fc.array(chars, { minLength: 1, maxLength: 12 }).map((a) => a.join('')),
     fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n }).map(String),

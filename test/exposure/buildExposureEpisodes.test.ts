@@ -282,6 +282,32 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(r.settings).toMatchObject({ stockpiling: false, gracePeriod: { days: 10 }, extendByGrace: false, capAtDeath: true, capAtObservationEnd: true });
     });
 
+    it('restricted to listed persons: only their dispensings are read, their episodes unchanged', async () => {
+      await engine.run(`CREATE TABLE ${schema}.chosen AS SELECT person_id FROM ${schema}.person WHERE person_id IN ('p5', 'p8')`);
+      const r = await buildExposureEpisodes(engine, {
+        schema,
+        drugs: statins,
+        daysSupply: { method: 'given' },
+        gracePeriod: { days: 10 },
+        stockpiling: false,
+        persons: `${schema}.chosen`,
+        into: `${schema}.ep_chosen`,
+      });
+      const by = await byPerson(`${schema}.ep_chosen`);
+      expect(by('p5')).toEqual([['2020-01-01', '2020-01-15', 15, 15, 'death']]);
+      expect(by('p8')).toEqual([
+        ['2020-01-01', '2020-01-10', 10, 10, 'observation-end'],
+        ['2020-01-25', '2020-03-10', 46, 46, 'supply-end'],
+      ]);
+      expect(await engine.scalar(`SELECT COUNT(*) FROM ${schema}.ep_chosen`)).toBe(3);
+      // p5: 2 dispensings (one after death), p8: 3.
+      expect(r.counts.dispensingsRead).toBe(5);
+      expect(r.counts.excluded).toEqual([{ reason: 'after-death', rows: 1 }]);
+      expect(isBalanced(r.accounts[0]!)).toBe(true);
+      expect(r.settings.persons).toBe(`${schema}.chosen`);
+      await expect(buildExposureEpisodes(engine, { schema, drugs: statins, daysSupply: { method: 'given' }, gracePeriod: { days: 10 }, stockpiling: false, persons: 'x y', into: 'z' })).rejects.toThrow(/not a table name/);
+    });
+
     it('with stockpiling: overlapping supply is carried forward', async () => {
       await buildExposureEpisodes(engine, {
         schema,
@@ -538,6 +564,24 @@ describe.each(testEngines())('on $name', ({ open }) => {
             const sumGrace = used.reduce((s, u) => s + maxGrace(c.stockpiling ? sumSupply : u.supply_days), 0) * (c.extendByGrace ? 2 : 1);
             expect(exposed).toBeLessThanOrEqual(sumSupply + sumGrace);
           }
+          // Restricted to every other person: the same episodes for them, and only their dispensings read.
+          const chosen = persons.filter((_, i) => i % 2 === 0);
+          await engine.run(`CREATE TABLE ${schema}.chosen (person_id VARCHAR)`);
+          await engine.run(`INSERT INTO ${schema}.chosen VALUES ${chosen.map((p) => `('${p.id}')`).join(', ')}`);
+          const rr = await buildExposureEpisodes(engine, {
+            schema,
+            drugs: statins,
+            daysSupply: { method: 'given' },
+            gracePeriod: c.grace,
+            stockpiling: c.stockpiling,
+            extendByGrace: c.extendByGrace,
+            persons: `${schema}.chosen`,
+            into: `${schema}.ep_chosen`,
+          });
+          const ids = new Set(chosen.map((p) => p.id));
+          expect((await episodes(`${schema}.ep_chosen`)).map(pick)).toEqual((await episodes(`${schema}.ep`)).filter((e) => ids.has(e.person_id)).map(pick));
+          expect(rr.counts.dispensingsRead).toBe(chosen.reduce((s, p) => s + p.disp.length, 0));
+          expect(isBalanced(rr.accounts[0]!)).toBe(true);
           await engine.run(`DROP SCHEMA ${schema} CASCADE`);
         }),
         { numRuns: 80 },

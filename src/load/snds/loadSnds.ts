@@ -18,7 +18,7 @@ import { loadDcir, loadReferential } from './dcir.js';
 import { deathColumns, loadDeaths } from './deaths.js';
 import { resolveSndsFiles, type SndsFiles } from './files.js';
 import { loadPmsiYear } from './pmsi.js';
-import { cleanUp, stage, tmp, type SndsContext } from './steps.js';
+import { cleanUp, inPart, stage, tmp, type SndsContext } from './steps.js';
 
 export interface LoadSndsOptions {
   /** Folder of the extract: one file per table named after it (IR_BEN_R.csv, ER_PRS_F.parquet, T_MCO15B.csv, T_MCOaaB.csv…). */
@@ -86,10 +86,12 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
 
     if (files.ER_PRS_F && files.ER_PHA_F) {
       const referential = options.phaReferential ? (await loadReferential(ctx, options.phaReferential)).table : undefined;
-      accounts.push(...(await loadDcir(ctx, { prs: files.ER_PRS_F, pha: files.ER_PHA_F, ete: files.ER_ETE_F, personKeys, persons: b.persons, referential })));
+      const { ER_PRS_F: prs, ER_PHA_F: pha, ER_ETE_F: ete } = files;
+      accounts.push(...(await inPart(ctx, () => loadDcir(ctx, { prs, pha, ete, personKeys, persons: b.persons, referential }))));
     }
-    for (const year of files.mco ?? []) accounts.push(...(await loadPmsiYear(ctx, year, psaKeys)));
-    if (files.IR_IMB_R) accounts.push(await loadAld(ctx, files.IR_IMB_R, personKeys));
+    for (const year of files.mco ?? []) accounts.push(...(await inPart(ctx, () => loadPmsiYear(ctx, year, psaKeys))));
+    const imb = files.IR_IMB_R;
+    if (imb) accounts.push(await inPart(ctx, () => loadAld(ctx, imb, personKeys)));
     observation = await deriveObservationPeriods(ctx, ben, options.observation ?? {});
     if (observation.periods > 0) b.account.target.push('observation_period');
   } finally {

@@ -36,13 +36,29 @@ export async function stage(ctx: SndsContext, file: string, name: string, requir
 
 /** Drop every temp object of the load. */
 export async function cleanUp(ctx: SndsContext): Promise<void> {
-  for (const t of ctx.temps.reverse()) await ctx.engine.run(`DROP TABLE IF EXISTS ${t}`);
-  for (const s of ctx.staged) {
+  await dropSince(ctx, 0, 0);
+}
+
+/**
+ * Run one part of the load (a table, a PMSI year) and drop the temp objects it created as soon as it ends: held to
+ * the end of the load, the DCIR's intermediate tables made DuckDB spill the later steps to disk.
+ */
+export async function inPart<T>(ctx: SndsContext, part: () => Promise<T>): Promise<T> {
+  const temps = ctx.temps.length;
+  const staged = ctx.staged.length;
+  try {
+    return await part();
+  } finally {
+    await dropSince(ctx, temps, staged);
+  }
+}
+
+async function dropSince(ctx: SndsContext, temps: number, staged: number): Promise<void> {
+  for (const t of ctx.temps.splice(temps).reverse()) await ctx.engine.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const s of ctx.staged.splice(staged)) {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${s.table}`);
     await ctx.engine.run(`DROP TABLE IF EXISTS ${s.table}_raw`);
   }
-  ctx.temps.length = 0;
-  ctx.staged.length = 0;
 }
 
 /** A reason a row does not reach the model. Rules are tried in order; the first whose `when` holds wins. */

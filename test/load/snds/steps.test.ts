@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { openDuckDb, type Engine } from '../../../src/engine/index.js';
 import { loadSnds } from '../../../src/load/snds/loadSnds.js';
-import { mergeRemovals } from '../../../src/load/snds/steps.js';
+import { inPart, mergeRemovals, tmp, type SndsContext } from '../../../src/load/snds/steps.js';
 import { expectConsistent, fixtures } from './helpers.js';
 
 /** The same engine, seen through a dialect without keyHash. */
@@ -21,6 +21,22 @@ describe('keyHash', () => {
       `SELECT ${h(`'a'`, `'b'`)} = ${h(`'a'`, `'b'`)} AS same, ${h(`'a'`, `'b'`)} = ${h(`'ab'`, `''`)} AS shifted, ${h(`'a'`, 'NULL')} IS NULL AS nul`,
     );
     expect(row[0]).toEqual({ same: true, shifted: false, nul: true });
+    await engine.close();
+  });
+});
+
+describe('inPart', () => {
+  it('drops the temp tables a part made when it ends, even when it fails, and keeps the earlier ones', async () => {
+    const engine = await openDuckDb();
+    const ctx = { engine, p: '', cleaning: {}, t: 'parts', temps: [], staged: [] } as unknown as SndsContext;
+    const temps = async () => (await engine.rows<{ n: string }>(`SELECT table_name AS n FROM duckdb_tables() WHERE temporary ORDER BY 1`)).map((r) => r.n);
+    const make = async (name: string) => engine.run(`CREATE TEMP TABLE ${tmp(ctx, name)} AS SELECT 1 AS x`);
+    await make('before');
+    expect(await inPart(ctx, async () => (await make('one'), await make('two'), 7))).toBe(7);
+    expect(await temps()).toEqual(['parts_before']);
+    await expect(inPart(ctx, async () => (await make('three'), Promise.reject(new Error('bad row'))))).rejects.toThrow('bad row');
+    expect(await temps()).toEqual(['parts_before']);
+    expect(ctx.temps).toEqual(['parts_before']);
     await engine.close();
   });
 });
