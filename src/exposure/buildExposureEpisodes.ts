@@ -39,7 +39,8 @@ export const maxSupplyDays = 36_500;
  *
  * Definitions (all days are whole calendar days, all intervals inclusive):
  * 1. Selection. A dispensing belongs to a class when its ATC code starts with one of the class's
- *    prefixes or its product code is listed (DrugSelector). Every selected dispensing is either used
+ *    prefixes or its product code is listed (DrugSelector); with `persons`, only dispensings of the
+ *    persons listed there are selected. Every selected dispensing is either used
  *    or excluded with one reason, checked in this order: 'missing-date'; missing supply inputs
  *    ('missing-days-supply', 'missing-packs', 'missing-units-per-pack', see DaysSupply);
  *    'non-positive-supply' (supply < 1 day); 'implausible-supply' (supply > 36,500 days);

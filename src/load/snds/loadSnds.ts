@@ -60,10 +60,10 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
   try {
     // Persons and their deaths.
     const ben = await stage(ctx, files.IR_BEN_R, 'IR_BEN_R', beneficiaryColumns);
-    const b = await loadBeneficiaries(ctx, ben);
+    const b = await inPart(ctx, () => loadBeneficiaries(ctx, ben), (r) => [r.persons, r.deaths]);
     accounts.push(b.account);
     const ki = files.KI_CCI_R ? await stage(ctx, files.KI_CCI_R, 'KI_CCI_R', deathColumns) : undefined;
-    const deaths = await loadDeaths(ctx, { ki, ben, persons: b.persons, benDeaths: b.deaths });
+    const deaths = await inPart(ctx, () => loadDeaths(ctx, { ki, ben, persons: b.persons, benDeaths: b.deaths }), (r) => [r.personDeaths]);
     deathConflicts = deaths.conflicts;
     await engine.run(
       `INSERT INTO ${p}person (person_id, birth_year, birth_date, sex, death_date, source_table, source_row) ` +

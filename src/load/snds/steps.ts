@@ -40,21 +40,27 @@ export async function cleanUp(ctx: SndsContext): Promise<void> {
 }
 
 /**
- * Run one part of the load (a table, a PMSI year) and drop the temp objects it created as soon as it ends: held to
- * the end of the load, the DCIR's intermediate tables made DuckDB spill the later steps to disk.
+ * Run one part of the load (a table, a PMSI year) and drop the temp objects it created as soon as it ends, except
+ * the tables `keep` names in its result: held to the end of the load, the DCIR's intermediate tables made DuckDB
+ * spill the later steps to disk.
  */
-export async function inPart<T>(ctx: SndsContext, part: () => Promise<T>): Promise<T> {
+export async function inPart<T>(ctx: SndsContext, part: () => Promise<T>, keep: (result: T) => string[] = () => []): Promise<T> {
   const temps = ctx.temps.length;
   const staged = ctx.staged.length;
+  let kept: string[] = [];
   try {
-    return await part();
+    const result = await part();
+    kept = keep(result);
+    return result;
   } finally {
-    await dropSince(ctx, temps, staged);
+    await dropSince(ctx, temps, staged, kept);
   }
 }
 
-async function dropSince(ctx: SndsContext, temps: number, staged: number): Promise<void> {
-  for (const t of ctx.temps.splice(temps).reverse()) await ctx.engine.run(`DROP TABLE IF EXISTS ${t}`);
+async function dropSince(ctx: SndsContext, temps: number, staged: number, kept: string[] = []): Promise<void> {
+  const mine = ctx.temps.splice(temps);
+  ctx.temps.push(...mine.filter((t) => kept.includes(t)));
+  for (const t of mine.filter((t) => !kept.includes(t)).reverse()) await ctx.engine.run(`DROP TABLE IF EXISTS ${t}`);
   for (const s of ctx.staged.splice(staged)) {
     await ctx.engine.run(`DROP VIEW IF EXISTS ${s.table}`);
     await ctx.engine.run(`DROP TABLE IF EXISTS ${s.table}_raw`);

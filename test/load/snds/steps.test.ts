@@ -26,7 +26,7 @@ describe('keyHash', () => {
 });
 
 describe('inPart', () => {
-  it('drops the temp tables a part made when it ends, even when it fails, and keeps the earlier ones', async () => {
+  it('drops the temp tables a part made when it ends, even when it fails, and keeps the earlier ones and those it returns', async () => {
     const engine = await openDuckDb();
     const ctx = { engine, p: '', cleaning: {}, t: 'parts', temps: [], staged: [] } as unknown as SndsContext;
     const temps = async () => (await engine.rows<{ n: string }>(`SELECT table_name AS n FROM duckdb_tables() WHERE temporary ORDER BY 1`)).map((r) => r.n);
@@ -37,6 +37,10 @@ describe('inPart', () => {
     await expect(inPart(ctx, async () => (await make('three'), Promise.reject(new Error('bad row'))))).rejects.toThrow('bad row');
     expect(await temps()).toEqual(['parts_before']);
     expect(ctx.temps).toEqual(['parts_before']);
+    // A table the part's result names survives it.
+    const kept = await inPart(ctx, async () => (await make('scratch'), await make('result'), 'parts_result'), (r) => [r]);
+    expect(await temps()).toEqual(['parts_before', kept]);
+    expect(ctx.temps).toEqual(['parts_before', 'parts_result']);
     await engine.close();
   });
 });
