@@ -90,6 +90,9 @@ class DuckDbEngine implements Engine {
   }
 }
 
+/** WAL size that triggers an automatic checkpoint of an in-memory database: in effect never. */
+export const inMemoryCheckpointThreshold = '1TB';
+
 /** Open the embedded DuckDB engine. */
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<Engine> {
   const config: Record<string, string> = {};
@@ -99,6 +102,10 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<Engine> {
   // Offline platform: never try to download extensions.
   config['autoinstall_known_extensions'] = 'false';
   config['autoload_known_extensions'] = 'true';
+  // In memory, an automatic checkpoint only vacuums deleted rows (cohorte's steps write new tables, they do not
+  // delete), yet it rewrote every in-memory table: 2–3 s stalls on small inserts once the model held GBs.
+  const inMemory = !options.path || options.path === ':memory:';
+  if (inMemory) config['checkpoint_threshold'] = inMemoryCheckpointThreshold;
   const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
   const conn = await instance.connect();
   return new DuckDbEngine(instance, conn);

@@ -1,4 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { openDuckDb, type Engine } from '../../src/engine/index.js';
 import { acceptedDateFormats } from '../../src/engine/dialect.js';
@@ -76,6 +79,20 @@ describe.each(testEngines())('empty results on $name', ({ open }) => {
     expect(Object.keys(cols)).toEqual(['x', 'y']);
     expect(cols.x!.length).toBe(0);
     await engine.close();
+  });
+});
+
+describe('openDuckDb', () => {
+  it('never checkpoints an in-memory database on its own, and keeps the default for a file', async () => {
+    const threshold = async (e: Engine) => e.scalar<string>(`SELECT current_setting('checkpoint_threshold')`);
+    const memory = await openDuckDb();
+    const dir = mkdtempSync(join(tmpdir(), 'cohorte-engine-'));
+    const file = await openDuckDb({ path: join(dir, 'model.duckdb') });
+    expect(await threshold(memory)).toMatch(/TiB|TB|GiB/);
+    expect(await threshold(file)).toMatch(/MiB|MB/);
+    await memory.close();
+    await file.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
