@@ -512,15 +512,8 @@ describe.each(testEngines())('on $name', ({ open }) => {
             periods: persons.flatMap((p) => p.periods.map(([s, e]): [string, string, string] => [p.id, addDays(base, s), addDays(base, e)])),
             dispensings: persons.flatMap((p) => p.disp.map((x) => ({ person: p.id, date: x.day === null ? null : addDays(base, x.day), days: x.supply }))),
           });
-          const r = await buildExposureEpisodes(engine, {
-            schema,
-            drugs: statins,
-            daysSupply: { method: 'given' },
-            gracePeriod: c.grace,
-            stockpiling: c.stockpiling,
-            extendByGrace: c.extendByGrace,
-            into: `${schema}.ep`,
-          });
+          const settings = { schema, drugs: statins, daysSupply: { method: 'given' as const }, gracePeriod: c.grace, stockpiling: c.stockpiling, extendByGrace: c.extendByGrace };
+          const r = await buildExposureEpisodes(engine, { ...settings, into: `${schema}.ep` });
           const got = (await episodes(`${schema}.ep`)).map((e) => ({
             person: e.person_id,
             start: daysBetween(base, e.start_date),
@@ -568,16 +561,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
           const chosen = persons.filter((_, i) => i % 2 === 0);
           await engine.run(`CREATE TABLE ${schema}.chosen (person_id VARCHAR)`);
           await engine.run(`INSERT INTO ${schema}.chosen VALUES ${chosen.map((p) => `('${p.id}')`).join(', ')}`);
-          const rr = await buildExposureEpisodes(engine, {
-            schema,
-            drugs: statins,
-            daysSupply: { method: 'given' },
-            gracePeriod: c.grace,
-            stockpiling: c.stockpiling,
-            extendByGrace: c.extendByGrace,
-            persons: `${schema}.chosen`,
-            into: `${schema}.ep_chosen`,
-          });
+          const rr = await buildExposureEpisodes(engine, { ...settings, persons: `${schema}.chosen`, into: `${schema}.ep_chosen` });
           const ids = new Set(chosen.map((p) => p.id));
           expect((await episodes(`${schema}.ep_chosen`)).map(pick)).toEqual((await episodes(`${schema}.ep`)).filter((e) => ids.has(e.person_id)).map(pick));
           expect(rr.counts.dispensingsRead).toBe(chosen.reduce((s, p) => s + p.disp.length, 0));
