@@ -91,7 +91,7 @@ class DuckDbEngine implements Engine {
 }
 
 /** WAL size that triggers an automatic checkpoint of an in-memory database: in effect never. */
-export const inMemoryCheckpointThreshold = '1TB';
+const inMemoryCheckpointThreshold = '1TB';
 
 /** Open the embedded DuckDB engine. */
 export async function openDuckDb(options: DuckDbOptions = {}): Promise<Engine> {
