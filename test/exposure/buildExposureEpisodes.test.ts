@@ -215,13 +215,12 @@ describe.each(testEngines())('on $name', ({ open }) => {
     beforeAll(async () => {
       schema = await seed(engine, fixture);
     });
+    /** The settings every build below shares: given days' supply, a 10-day grace period. */
+    const given = () => ({ schema, drugs: statins, daysSupply: { method: 'given' as const }, gracePeriod: { days: 10 } });
 
     it('without stockpiling: grace edges, overlaps, caps, exclusions, with balanced accounts', async () => {
       const r = await buildExposureEpisodes(engine, {
-        schema,
-        drugs: statins,
-        daysSupply: { method: 'given' },
-        gracePeriod: { days: 10 },
+        ...given(),
         stockpiling: false,
         into: `${schema}.ep`,
       });
@@ -285,10 +284,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
     it('restricted to listed persons: only their dispensings are read, their episodes unchanged', async () => {
       await engine.run(`CREATE TABLE ${schema}.chosen AS SELECT person_id FROM ${schema}.person WHERE person_id IN ('p5', 'p8')`);
       const r = await buildExposureEpisodes(engine, {
-        schema,
-        drugs: statins,
-        daysSupply: { method: 'given' },
-        gracePeriod: { days: 10 },
+        ...given(),
         stockpiling: false,
         persons: `${schema}.chosen`,
         into: `${schema}.ep_chosen`,
@@ -305,15 +301,12 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(r.counts.excluded).toEqual([{ reason: 'after-death', rows: 1 }]);
       expect(isBalanced(r.accounts[0]!)).toBe(true);
       expect(r.settings.persons).toBe(`${schema}.chosen`);
-      await expect(buildExposureEpisodes(engine, { schema, drugs: statins, daysSupply: { method: 'given' }, gracePeriod: { days: 10 }, stockpiling: false, persons: 'x y', into: 'z' })).rejects.toThrow(/not a table name/);
+      await expect(buildExposureEpisodes(engine, { ...given(), stockpiling: false, persons: 'x y', into: 'z' })).rejects.toThrow(/not a table name/);
     });
 
     it('with stockpiling: overlapping supply is carried forward', async () => {
       await buildExposureEpisodes(engine, {
-        schema,
-        drugs: statins,
-        daysSupply: { method: 'given' },
-        gracePeriod: { days: 10 },
+        ...given(),
         stockpiling: true,
         into: `${schema}.eps`,
       });
@@ -358,10 +351,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
 
     it('extendByGrace adds the grace after the last supply, still capped', async () => {
       await buildExposureEpisodes(engine, {
-        schema,
-        drugs: statins,
-        daysSupply: { method: 'given' },
-        gracePeriod: { days: 10 },
+        ...given(),
         stockpiling: false,
         extendByGrace: true,
         into: `${schema}.epx`,
@@ -382,10 +372,7 @@ describe.each(testEngines())('on $name', ({ open }) => {
 
     it('without caps: dispensings after death or outside observation are used and episodes run to their supply end', async () => {
       const r = await buildExposureEpisodes(engine, {
-        schema,
-        drugs: statins,
-        daysSupply: { method: 'given' },
-        gracePeriod: { days: 10 },
+        ...given(),
         stockpiling: false,
         capAtDeath: false,
         capAtObservationEnd: false,
