@@ -4,6 +4,7 @@ import type { RowAccount } from '../../model/index.js';
 import type { RowRule } from '../rules.js';
 import type { StagedTable } from '../stage.js';
 import {
+  bigintIdOf,
   classifyStaged,
   col,
   dateOrDatetime,
@@ -50,11 +51,14 @@ async function loadEvents(ctx: LoadContext, spec: EventSpec): Promise<RowAccount
   rules.push(unparseableDateRule(dates));
   if (spec.end) rules.push(endBeforeStartRule(spec.start, spec.end.column));
   rules.push(outsideLifeRule(ctx, spec.start));
+  // An integer-typed person_id joins the persons on integers: cheaper than printing it and hashing text.
+  const personKey = ctx.personsByNumber ? bigintIdOf(spec.staged, 'person_id') : undefined;
   const r = await classifyStaged(ctx, {
     staged: spec.staged,
     source: spec.source,
     derived: spec.derived,
-    persons: `${ctx.p}person`,
+    persons: personKey ? ctx.personsByNumber! : `${ctx.p}person`,
+    ...(personKey ? { personKey } : {}),
     rules,
     ...(spec.key ? { uniqueKey: { derived: '_key', column: spec.key } } : {}),
   });

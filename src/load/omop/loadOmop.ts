@@ -34,7 +34,7 @@ import type { LoadResult } from '../result.js';
 import { loadConditionEra, loadConditionOccurrence, loadDrugEra, loadDrugExposure, loadObservationPeriod, loadProcedures, loadVisits } from './events.js';
 import { loadPersonAndDeath } from './person.js';
 import { OmopSources } from './source.js';
-import type { LoadContext } from './sql.js';
+import { personsByNumber, type LoadContext } from './sql.js';
 import type { OmopTable } from './tables.js';
 import { buildAtcLookup, loadConceptAncestor } from './vocabulary.js';
 
@@ -158,6 +158,7 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
     await engine.run('BEGIN TRANSACTION');
     try {
       accounts.push(...(await loadPersonAndDeath(ctx, person, death)));
+      ctx.personsByNumber = await personsByNumber(ctx, `${ctx.p}person`, `${ctx.tag}_person_numbers`);
       accounts.push(await loadObservationPeriod(ctx, observation));
       accounts.push(await loadVisits(ctx, visits, inpatient));
       const ancestorAccount = await loadConceptAncestor(ctx, ancestor);
@@ -176,6 +177,7 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
       accounts.push(ancestorAccount);
       if (conceptAccount) accounts.push(conceptAccount);
       if (atcLookup) await engine.run(`DROP TABLE ${atcLookup}`);
+      await engine.run(`DROP TABLE ${ctx.personsByNumber}`);
       await engine.run('COMMIT');
     } catch (e) {
       // Nothing half-loaded stays behind; the original error is what the user needs.

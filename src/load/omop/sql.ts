@@ -14,6 +14,11 @@ export interface LoadContext {
   tag: string;
   /** Days after death an event may still be dated (administrative lag) before it is quarantined. */
   deathMarginDays: number;
+  /**
+   * The loaded persons keyed by their id as a BIGINT (person_id, birth_year, death_date), once the person table is
+   * loaded: events whose person_id column is typed as an integer join it on integers instead of printed text.
+   */
+  personsByNumber?: string;
 }
 
 /** The staged column, or a NULL text when the file does not have it (optional CDM columns). */
@@ -30,6 +35,8 @@ export function idText(d: SqlDialect, expr: string): string {
 }
 
 const integerTypes = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);
+/** Integer types whose every value fits a BIGINT. */
+const bigintTypes = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
 const numberTypes = new Set([...integerTypes, 'FLOAT', 'DOUBLE', 'REAL']);
 
 /** The source type of a staged column when the input was typed (see `StagedTable.types`). */
@@ -45,6 +52,28 @@ function typed(s: StagedTable, name: string, alias = 's'): string {
 /** An identifier column as canonical text (see `idText`); an integer-typed source only needs printing. */
 export function idOf(d: SqlDialect, s: StagedTable, name: string): string {
   return integerTypes.has(sourceType(s, name)) ? `CAST(${typed(s, name)} AS VARCHAR)` : idText(d, col(s, name));
+}
+
+/**
+ * The typed value of an id column whose source type fits a BIGINT (over the prepared rows, alias `n`), else
+ * undefined. Its printed text is what `idOf` gives, so joining it to a BIGINT key matches the same rows.
+ */
+export function bigintIdOf(s: StagedTable, name: string): string | undefined {
+  return bigintTypes.has(sourceType(s, name)) ? typed(s, name, 'n') : undefined;
+}
+
+/**
+ * The persons of `table` keyed by their id as a BIGINT: only ids written as canonical integers, the only texts an
+ * integer-typed id can print as.
+ */
+export async function personsByNumber(ctx: LoadContext, table: string, into: string): Promise<string> {
+  const n = ctx.d.parseInteger('person_id');
+  await replaceTable(
+    ctx.engine,
+    into,
+    `SELECT CAST(${n} AS BIGINT) AS person_id, birth_year, death_date FROM ${table} WHERE ${n} IS NOT NULL AND CAST(CAST(${n} AS BIGINT) AS VARCHAR) = person_id`,
+  );
+  return into;
 }
 
 /** A numeric column as DOUBLE (see `SqlDialect.parseNumber`); a numeric-typed source is cast directly. */
@@ -148,6 +177,8 @@ export interface ClassifyArgs {
   derived: Record<string, string>;
   /** A table of known persons (person_id, birth_year, death_date) joined on `_pid` to give `_known`, `_birth_year`, `_death_date`. */
   persons?: string;
+  /** Join `persons` on this expression over the prepared rows (alias `n`) instead of `_pid` (see `bigintIdOf`). */
+  personKey?: string;
   /** Ordered rules. */
   rules: RowRule[];
   /**
@@ -232,7 +263,7 @@ function preparedRows(args: ClassifyArgs, extra = ''): string {
   const level1 = derivedRows(args, extra);
   return args.persons
     ? `SELECT n.*, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
-        `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = n._pid`
+        `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = ${args.personKey ?? 'n._pid'}`
     : level1;
 }
 

@@ -40,7 +40,7 @@ export interface DcirInputs {
   personKeys: string;
   /** Temp table of persons (pidx, person_id). */
   persons: string;
-  /** Temp table (cip, atc, units) from IR_PHA_R, when given. */
+  /** Temp table (ref_id, cip, atc, units) from IR_PHA_R, when given. */
   referential?: string;
 }
 
@@ -123,6 +123,9 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side).
   const phaC = tmp(ctx, 'pha_c');
   const ref = inputs.referential;
+  // The product of a pharmacy line: with a referential, its integer row there (CIP13 ↔ ref_id one to one, and a
+  // CIP13 missing from it is removed), which keeps the 170M-line tables of a national extract narrow; the CIP13,
+  // ATC code and units come back from the referential at the insert.
   const phaRules: SndsRule[] = [
     // Rows with no ER_PHA_F side stand for prestation lines without pharmacy line: counted in ER_PRS_F's account only.
     { reason: 'dcir-no-pharmacy-line', kind: 'cleaning', when: 's.source_row IS NULL' },
@@ -147,9 +150,8 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
         's.source_row AS source_row',
         'pr.pidx AS pidx',
         'pr.date AS date',
-        's.cip AS cip',
+        `${ref ? 'r.ref_id' : 's.cip'} AS product`,
         's.qty AS qty',
-        ...(ref ? ['r.atc AS atc', 'r.units AS units'] : []),
         'pr.source_row AS parent_row',
       ],
       rules: phaRules,
@@ -184,7 +186,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   await override(ctx, { table: prsC, rules: prsRules, reason: 'dcir-no-pharmacy-line', where: `keyed AND source_row IN ${childless}` });
 
   // Groups of the same person, care date and CIP13 that need netting: several lines, or a line of no packs or fewer.
-  const groupKey = compositeKey(engine, ['pidx', 'date', 'cip']);
+  const groupKey = compositeKey(engine, ['pidx', 'date', 'product']);
   const netting = on['dcir-return-netting'];
   const groups = tmp(ctx, 'net_groups');
   if (netting && groupKey.names.length === 1) {
@@ -230,7 +232,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
         `(SELECT c.source_row, c.qty, sum(c.qty) OVER w AS net, count(CASE WHEN c.qty > 0 THEN 1 END) OVER w AS npos, ` +
         `min(CASE WHEN c.qty > 0 THEN c.source_row END) OVER w AS rep ` +
         `FROM ${phaC} AS c WHERE c._rule IS NULL AND c.source_row IN (${inGroups}) ` +
-        `WINDOW w AS (PARTITION BY c.pidx, c.date, c.cip)) AS s`,
+        `WINDOW w AS (PARTITION BY c.pidx, c.date, c.product)) AS s`,
       columns: ['s.source_row AS source_row', 's.net AS net', 's.rep AS rep'],
       rules: netRules,
     });
@@ -238,10 +240,12 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     await engine.run(`CREATE TEMP TABLE ${phaN} AS SELECT CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS DOUBLE) AS net, CAST(NULL AS INTEGER) AS _rule WHERE FALSE`);
   }
 
-  const kept = `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx WHERE c._rule IS NULL AND n._rule IS NULL`;
+  const kept =
+    `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx ` +
+    `${ref ? `JOIN ${ref} AS r ON r.ref_id = c.product ` : ''}WHERE c._rule IS NULL AND n._rule IS NULL`;
   await engine.run(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
-      `SELECT pe.person_id, c.date, c.cip, 'CIP13', ${ref ? 'c.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'c.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
+      `SELECT pe.person_id, c.date, ${ref ? 'r.cip' : 'c.product'}, 'CIP13', ${ref ? 'r.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'r.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
   );
   // The target held no rows before this load.
   const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
@@ -257,14 +261,14 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   ];
 }
 
-/** The drug referential IR_PHA_R as a temp table (cip, atc, units): first row per CIP13 in file order. */
+/** The drug referential IR_PHA_R as a temp table (ref_id, cip, atc, units): first row per CIP13 in file order. */
 export async function loadReferential(ctx: SndsContext, file: string): Promise<{ table: string; staged: StagedTable }> {
   const d = ctx.engine.dialect;
   const s = await stage(ctx, file, 'IR_PHA_R', ['PHA_CIP_C13', 'PHA_ATC_C07']);
   const col = (c: string) => (s.columns.includes(c) ? `s.${d.ident(c)}` : 'CAST(NULL AS VARCHAR)');
   const table = tmp(ctx, 'referential');
   await ctx.engine.run(
-    `CREATE TEMP TABLE ${table} AS SELECT cip, atc, units FROM (SELECT ${text(col('PHA_CIP_C13'))} AS cip, ` +
+    `CREATE TEMP TABLE ${table} AS SELECT CAST(row_number() OVER (ORDER BY cip) AS INTEGER) AS ref_id, cip, atc, units FROM (SELECT ${text(col('PHA_CIP_C13'))} AS cip, ` +
       `NULLIF(upper(trim(${col('PHA_ATC_C07')})), '') AS atc, ${d.parseNumber(col('PHA_UNT_NBR_DSES'))} AS units, ` +
       `row_number() OVER (PARTITION BY ${text(col('PHA_CIP_C13'))} ORDER BY s.source_row) AS rn FROM ${s.table} AS s) AS x WHERE rn = 1 AND cip IS NOT NULL`,
   );

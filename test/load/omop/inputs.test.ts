@@ -56,6 +56,22 @@ describe('loadOmop inputs: CSV, Parquet and a DuckDB database file', () => {
     expect((r.settings['sources'] as Record<string, string>)['person']).toBe(join(pq, 'person.parquet'));
   });
 
+  it('reads person_id typed as BIGINT (joined to the persons on integers) the same as CSV', async () => {
+    const pq = join(dir, 'parquet-bigint');
+    mkdirSync(pq);
+    for (const t of tables) {
+      const src = `read_csv('${join(fixtures, t + '.csv')}', header = true)`;
+      const hasPerson = (await engine.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)).some((c) => c.column_name.toLowerCase() === 'person_id');
+      const select = hasPerson ? `SELECT * REPLACE (CAST(person_id AS BIGINT) AS person_id) FROM ${src}` : `SELECT * FROM ${src}`;
+      await engine.run(`COPY (${select}) TO '${join(pq, t + '.parquet')}' (FORMAT parquet)`);
+    }
+    const types = await engine.rows<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet('${join(pq, 'drug_exposure.parquet')}')`);
+    expect(types.find((c) => c.column_name === 'person_id')!.column_type).toBe('BIGINT');
+    const r = await loadOmop(engine, { dir: pq, schema: 'from_bigint' });
+    expect(counts(r)).toEqual(counts(csv));
+    expect(await dumpModel(engine, 'from_bigint')).toEqual(expected);
+  });
+
   it('mixes inputs: a file given per table overrides the folder', async () => {
     const pq = join(dir, 'parquet');
     const r = await loadOmop(engine, { dir: fixtures, files: { drug_exposure: join(pq, 'drug_exposure.parquet') }, schema: 'mixed' });

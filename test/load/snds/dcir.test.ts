@@ -192,6 +192,17 @@ describe('drug referential IR_PHA_R', () => {
     expect(res.r.settings.phaReferential).toBe(join(dir, 'IR_PHA_R.csv'));
   });
 
+  it('nets returns the same with a referential (lines then carry its row, not the CIP13)', async () => {
+    const cols = 'person_id, date, product_code, packs, source_row';
+    const without = await load({ dir });
+    const expected = await without.engine.rows(`SELECT ${cols} FROM dispensing WHERE product_code <> '3400930000006' ORDER BY source_row`);
+    await without.engine.close();
+    const res = await load({ dir, phaReferential: join(dir, 'IR_PHA_R.csv') });
+    engine = res.engine;
+    expect(await engine.rows(`SELECT ${cols} FROM dispensing ORDER BY source_row`)).toEqual(expected);
+    expect(removedKinds(res.r, 'ER_PHA_F')['merged:dcir-return-netted']).toBe(removedKinds(without.r, 'ER_PHA_F')['merged:dcir-return-netted']);
+  });
+
   it('without a referential, atc_code stays null and no code is unknown', async () => {
     const res = await load({ dir });
     engine = res.engine;
