@@ -133,7 +133,7 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
   });
 
   // All entry events. Entries are one per person and day: the first source row of that day, kept for tracing.
-  // First entries read the events twice (first day, then its rows): a view is cheaper than writing every event.
+  // First entries read the events once or twice (below): a view is cheaper than writing every event.
   const allEvents = `${w}_events`;
   const eventsSelect = `SELECT person_id, event_date, source_table, source_row FROM (${eventsSql(engine, options.schema, def.entry)}) e`;
   if (entries === 'first') await replaceView(engine, allEvents, eventsSelect);
@@ -143,10 +143,13 @@ export async function buildCohort(engine: Engine, def: CohortDefinition, options
     `with ${entries === 'first' ? 'a first' : 'an'} ${describeEvent(def.entry)}`,
     `SELECT person_id, event_date AS index_date, source_table AS entry_source_table, source_row AS entry_source_row FROM (` +
       (entries === 'first'
-        ? // The first day by aggregation, then the first row of that day: no sort of every event.
-          `SELECT e.*, row_number() OVER (PARTITION BY e.person_id ORDER BY e.source_table, e.source_row) AS k FROM ${allEvents} e ` +
-          `JOIN (SELECT person_id, min(event_date) AS first_date FROM ${allEvents} GROUP BY person_id) f ` +
-          `ON f.person_id = e.person_id AND e.event_date = f.first_date) x WHERE k = 1`
+        ? d.firstOfGroup
+          ? // The first (day, source row) by one aggregation; events without a person or a date never enter.
+            `${d.firstOfGroup(`(SELECT * FROM ${allEvents} WHERE person_id IS NOT NULL AND event_date IS NOT NULL) AS e`, 'person_id', ['event_date', 'source_table', 'source_row'])}) x`
+          : // The first day by aggregation, then the first row of that day: no sort of every event.
+            `SELECT e.*, row_number() OVER (PARTITION BY e.person_id ORDER BY e.source_table, e.source_row) AS k FROM ${allEvents} e ` +
+            `JOIN (SELECT person_id, min(event_date) AS first_date FROM ${allEvents} GROUP BY person_id) f ` +
+            `ON f.person_id = e.person_id AND e.event_date = f.first_date) x WHERE k = 1`
         : `SELECT e.*, ${firstOfDay} AS k FROM ${allEvents} e) x WHERE k = 1`),
   );
 

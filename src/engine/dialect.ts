@@ -36,6 +36,11 @@ export interface SqlDialect {
    * table never updated); absent when the engine has no stable one (PostgreSQL's ctid moves on update/VACUUM FULL).
    */
   storageRowNumber?: string;
+  /**
+   * The first row of each group of `from` in the order of the `order` columns (ascending, NULLs last), as the group
+   * column and the order columns, by one aggregation instead of ranking every row. Absent → callers rank the rows.
+   */
+  firstOfGroup?(from: string, group: string, order: string[]): string;
   /** The row of a table alias as JSON text. */
   rowToJson(alias: string): string;
   /** Whole days from date a to date b (b - a). */
@@ -88,6 +93,10 @@ export const duckdbDialect: SqlDialect = {
   attachReadOnly: (path, alias) => `ATTACH ${quoteLiteral(path)} AS ${quoteIdent(alias)} (READ_ONLY)`,
   detach: (alias) => `DETACH ${quoteIdent(alias)}`,
   storageRowNumber: 'rowid + 1',
+  // The minimum of a struct compares its fields in order, a NULL field last.
+  firstOfGroup: (from, group, order) =>
+    `SELECT ${group}, ${order.map((c, i) => `m.f${i} AS ${c}`).join(', ')} FROM ` +
+    `(SELECT ${group}, min(struct_pack(${order.map((c, i) => `f${i} := ${c}`).join(', ')})) AS m FROM ${from} GROUP BY ${group}) AS x`,
   rowHash: (exprs) => `hash(${exprs.join(', ')})`,
   keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,

@@ -103,6 +103,32 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(all.attrition[1]!.records).toBe(2);
     });
 
+    it('a first entry ignores undated events and breaks same-day ties by source table, then row', async () => {
+      // P10: an undated statin (row 1) and two on 2018-03-01, from tables 'b_table' (row 2) and 'a_table' (row 9):
+      // entry 2018-03-01 traced to a_table row 9. P11: only an undated statin, so no entry.
+      const s = await freshModelSchema(engine);
+      await insertModelRows(engine, s, 'person', [
+        { person_id: 'P10', birth_year: 1960, sex: 2 },
+        { person_id: 'P11', birth_year: 1961, sex: 1 },
+      ]);
+      await insertModelRows(engine, s, 'observation_period', [
+        { person_id: 'P10', start_date: '2015-01-01', end_date: '2022-12-31' },
+        { person_id: 'P11', start_date: '2015-01-01', end_date: '2022-12-31' },
+      ]);
+      const statin = { product_code: '3400930000001', product_vocabulary: 'CIP13', atc_code: 'C10AA05' };
+      await insertModelRows(engine, s, 'dispensing', [
+        { ...statin, person_id: 'P10', date: null, source_table: 'a_table', source_row: 1 },
+        { ...statin, person_id: 'P10', date: '2018-03-01', source_table: 'b_table', source_row: 2 },
+        { ...statin, person_id: 'P10', date: '2018-03-01', source_table: 'a_table', source_row: 9 },
+        { ...statin, person_id: 'P11', date: null, source_table: 'a_table', source_row: 3 },
+      ]);
+      const c = await buildCohort(engine, { ...base, name: 'undated' }, { schema: s });
+      expect(await engine.rows(`SELECT person_id, index_date, entry_source_table, entry_source_row FROM ${c.table}`)).toEqual([
+        { person_id: 'P10', index_date: '2018-03-01', entry_source_table: 'a_table', entry_source_row: 9 },
+      ]);
+      expect(c.attrition[1]).toMatchObject({ records: 1, persons: 1 });
+    });
+
     it('applies exclusion, age, sex and calendar criteria, one attrition step each', async () => {
       const c = await buildCohort(
         engine,
