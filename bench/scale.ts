@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, openDuckDb, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
 import { buildExposureEpisodes } from '../src/exposure/index.js';
-import { peakRssMb, printRow, timed } from './util.js';
+import { currentPeakRssMb, peakRssMb, printRow, resetPeakRss, timed } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const widths = [12, 12, 12, 14, 12, 10];
@@ -27,8 +27,8 @@ async function runOne(persons: number): Promise<void> {
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
   // DuckDB's limit bounds its buffer pool; allocations outside it added 1.6–2 GB of RSS at 10M persons, so the
-  // file runs get 5 GB to stay under the 8 GB goal.
-  const memoryLimit = storage === 'file' ? '5GB' : '6GB';
+  // file runs get 5 GB to stay under the 8 GB goal. COHORTE_BENCH_MEMORY overrides the limit.
+  const memoryLimit = process.env.COHORTE_BENCH_MEMORY ?? (storage === 'file' ? '5GB' : '6GB');
   const engine = await openDuckDb({ ...(storage === 'file' ? { path: db } : {}), memoryLimit, tempDirectory: join(dir, 'spill') });
   // The physical floor: one scan decoding every column of every file (max() consumes each value; a DISTINCT *
   // would add hashing every row, a count(*) would read no column at all).
@@ -39,26 +39,43 @@ async function runOne(persons: number): Promise<void> {
     }
   });
   const rows = (await engine.rows<{ n: number }>(files.map((f) => `SELECT count(*) AS n FROM read_parquet('${join(snds, f)}')`).join(' UNION ALL '))).reduce((a, r) => a + Number(r.n), 0);
+  // Each stage's wall time and peak RSS (the kernel's high-water mark, reset at the start of each stage).
+  const stages: Array<[string, number, number]> = [];
+  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    resetPeakRss();
+    const { value, seconds } = await timed(fn);
+    stages.push([name, seconds, currentPeakRssMb()]);
+    return value;
+  };
   const chain = await timed(async () => {
-    await loadSnds(engine, { dir: snds, schema: 'claims', phaReferential: join(snds, 'IR_PHA_R.parquet') });
+    await stage('load', () => loadSnds(engine, { dir: snds, schema: 'claims', phaReferential: join(snds, 'IR_PHA_R.parquet') }));
     const oac = { name: 'OAC', version: 'bench', kind: 'atc' as const, codes: ['B01AA', 'B01AF', 'B01AE07'] };
-    const cohort = await buildCohort(engine, { name: 'oac', entry: { type: 'dispensing', codeSet: oac }, washoutDays: 365, priorObservationDays: 365 }, { schema: 'claims' });
-    await buildExposureEpisodes(engine, { schema: 'claims', drugs: { name: 'OAC', atcPrefixes: oac.codes }, daysSupply: { method: 'packSize', small: 30, large: 90, largeFrom: 84 }, gracePeriod: { days: 30 }, stockpiling: true, persons: cohort.table, into: 'episodes' });
-    const analysis = await buildAnalysisTable(engine, {
-      schema: 'claims',
-      cohort,
-      outcome: { event: { type: 'hospitalDiagnosis', codeSet: { name: 'bleeding', version: 'bench', kind: 'icd10', codes: ['K920', 'K921', 'K922', 'I61'] }, position: 'primary' } },
-      into: 'analysis',
+    const cohort = await stage('cohort', () =>
+      buildCohort(engine, { name: 'oac', entry: { type: 'dispensing', codeSet: oac }, washoutDays: 365, priorObservationDays: 365 }, { schema: 'claims' }),
+    );
+    await stage('episodes', () =>
+      buildExposureEpisodes(engine, { schema: 'claims', drugs: { name: 'OAC', atcPrefixes: oac.codes }, daysSupply: { method: 'packSize', small: 30, large: 90, largeFrom: 84 }, gracePeriod: { days: 30 }, stockpiling: true, persons: cohort.table, into: 'episodes' }),
+    );
+    const analysis = await stage('analysis', () =>
+      buildAnalysisTable(engine, {
+        schema: 'claims',
+        cohort,
+        outcome: { event: { type: 'hospitalDiagnosis', codeSet: { name: 'bleeding', version: 'bench', kind: 'icd10', codes: ['K920', 'K921', 'K922', 'I61'] }, position: 'primary' } },
+        into: 'analysis',
+      }),
+    );
+    await stage('estimates', async () => {
+      const cols = await engine.columns(`SELECT time, CASE WHEN status = 1 THEN 1 ELSE 0 END AS event, age_at_index, sex FROM ${analysis.table}`);
+      kaplanMeier(cols, { time: 'time', event: 'event' });
+      coxph(cols, { time: 'time', event: 'event', covariates: ['age_at_index', 'sex'] });
     });
-    const cols = await engine.columns(`SELECT time, CASE WHEN status = 1 THEN 1 ELSE 0 END AS event, age_at_index, sex FROM ${analysis.table}`);
-    kaplanMeier(cols, { time: 'time', event: 'event' });
-    coxph(cols, { time: 'time', event: 'event', covariates: ['age_at_index', 'sex'] });
   });
   await engine.close();
   rmSync(db, { force: true });
   rmSync(join(dir, 'spill'), { recursive: true, force: true });
   printRow([persons.toLocaleString('en'), rows.toLocaleString('en'), chain.seconds.toFixed(1), Math.round(rows / chain.seconds).toLocaleString('en'), scan.seconds.toFixed(1), (chain.seconds / scan.seconds).toFixed(2)], widths);
   console.log(`  peak RSS ${peakRssMb().toFixed(0)} MB, model ${storage === 'file' ? 'in a database file' : 'in memory'}, DuckDB memory limit ${memoryLimit}`);
+  console.log(`  stages: ${stages.map(([n, sec, mb]) => `${n} ${sec.toFixed(1)} s (peak ${mb.toFixed(0)} MB)`).join(', ')}`);
 }
 
 export async function main(args: string[]): Promise<void> {

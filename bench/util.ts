@@ -1,8 +1,29 @@
 // Small helpers shared by the benchmarks: timing and peak memory.
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Peak resident set size of this process so far, in MB (from getrusage). */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Reset the kernel's peak-RSS mark of this process (Linux), so `currentPeakRssMb` measures from now. */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux: the stage peaks are then the process peak so far.
+  }
+}
+
+/** Peak RSS since the last `resetPeakRss` (VmHWM), in MB; the process peak where /proc is absent. */
+export function currentPeakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // fall through
+  }
+  return peakRssMb();
 }
 
 /** Run fn once, return its result and wall time in seconds. */

@@ -10,8 +10,9 @@ import {
   dateOrDatetime,
   duplicateRowRule,
   endBeforeStartRule,
-  given,
+  givenColumn,
   idOf,
+  integerIdForRules,
   numberOf,
   missingKeyRule,
   orphanRule,
@@ -53,6 +54,13 @@ async function loadEvents(ctx: LoadContext, spec: EventSpec): Promise<RowAccount
   rules.push(outsideLifeRule(ctx, spec.start));
   // An integer-typed person_id joins the persons on integers: cheaper than printing it and hashing text.
   const personKey = ctx.personsByNumber ? bigintIdOf(spec.staged, 'person_id') : undefined;
+  // Integer-typed ids are tested as integers where every row is classified; only kept rows print them. The person
+  // id stays text when persons are joined on it.
+  const ruleDerived: Record<string, string> = {};
+  const typedPid = personKey ? integerIdForRules(spec.staged, 'person_id') : undefined;
+  if (typedPid) ruleDerived._pid = typedPid;
+  const typedConcept = spec.concept ? integerIdForRules(spec.staged, spec.concept) : undefined;
+  if (typedConcept) ruleDerived._concept = typedConcept;
   const r = await classifyStaged(ctx, {
     staged: spec.staged,
     source: spec.source,
@@ -60,6 +68,7 @@ async function loadEvents(ctx: LoadContext, spec: EventSpec): Promise<RowAccount
     persons: personKey ? ctx.personsByNumber! : `${ctx.p}person`,
     ...(personKey ? { personKey } : {}),
     rules,
+    ruleDerived,
     ...(spec.key ? { uniqueKey: { derived: '_key', column: spec.key } } : {}),
   });
   await ctx.engine.run(spec.insert(r.kept));
@@ -134,7 +143,7 @@ export interface DrugOptions {
  */
 export function loadDrugExposure(ctx: LoadContext, s: StagedTable, o: DrugOptions): Promise<RowAccount> {
   const { d, p } = ctx;
-  const endGiven = `(${given(col(s, 'drug_exposure_end_date'))} OR ${given(col(s, 'drug_exposure_end_datetime'))})`;
+  const endGiven = `(${givenColumn(s, 'drug_exposure_end_date')} OR ${givenColumn(s, 'drug_exposure_end_datetime')})`;
   const derivedSupply = o.deriveDaysSupply ? `WHEN k._end IS NOT NULL THEN ${d.daysBetween('k._start', 'k._end')} + 1 ` : '';
   return loadEvents(ctx, {
     staged: s,
@@ -196,7 +205,7 @@ function stayJoin(p: string, k: string): string {
 /** condition_occurrence → diagnosis (role 'condition', vocabulary 'OMOP', code = condition_concept_id). */
 export function loadConditionOccurrence(ctx: LoadContext, s: StagedTable): Promise<RowAccount> {
   const { d, p } = ctx;
-  const endGiven = `(${given(col(s, 'condition_end_date'))} OR ${given(col(s, 'condition_end_datetime'))})`;
+  const endGiven = `(${givenColumn(s, 'condition_end_date')} OR ${givenColumn(s, 'condition_end_datetime')})`;
   return loadEvents(ctx, {
     staged: s,
     source: 'condition_occurrence',

@@ -118,6 +118,20 @@ export function given(expr: string): string {
   return `(${expr} IS NOT NULL AND trim(${expr}) <> '')`;
 }
 
+/** True when a staged column is given (see `given`); a typed non-text source is given when not NULL (it never prints blank). */
+export function givenColumn(s: StagedTable, name: string): string {
+  const t = sourceType(s, name);
+  return t && t !== 'VARCHAR' ? `(${typed(s, name)} IS NOT NULL)` : given(col(s, name));
+}
+
+/**
+ * The typed value of an integer-typed id column, for rules only: NULL exactly when `idOf` is, and equal to 0 exactly
+ * when `idOf` is '0', so `IS NULL` and `= '0'` tests agree, without printing every id. Undefined for other sources.
+ */
+export function integerIdForRules(s: StagedTable, name: string): string | undefined {
+  return integerTypes.has(sourceType(s, name)) ? typed(s, name) : undefined;
+}
+
 // --- Rules. Column names starting with '_' are derived columns of the prepared view. ---
 
 export const missingKeyRule = (keys: Array<[derived: string, column: string]>): RowRule => ({
@@ -181,6 +195,11 @@ export interface ClassifyArgs {
   personKey?: string;
   /** Ordered rules. */
   rules: RowRule[];
+  /**
+   * Cheaper expressions for some derived columns, used only where the rules are evaluated over every row (the
+   * streamed pass): each must agree with its derived column on every rule's test (see `integerIdForRules`).
+   */
+  ruleDerived?: Record<string, string>;
   /**
    * Derived id column (and its source column, for messages) that must be unique: among the rows passing every
    * rule in `rules`, a row after the first (in source order) with the same id is quarantined as `duplicate-key`.
@@ -250,17 +269,17 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
   return { kept: result.kept, keptRows: result.keptRows, removed: mergeRemovals(result.removed), dropKept: [`DROP TABLE ${result.kept}`] };
 }
 
-/** The staged rows with their derived columns. */
-function derivedRows(args: ClassifyArgs, extra = ''): string {
-  const derived = Object.entries(args.derived)
+/** The staged rows with their derived columns (`derived` overriding the arguments' ones). */
+function derivedRows(args: ClassifyArgs, extra = '', derivedColumns = args.derived): string {
+  const derived = Object.entries(derivedColumns)
     .map(([k, v]) => `${v} AS ${k}`)
     .join(', ');
   return `SELECT s.*${derived ? `, ${derived}` : ''}${extra} FROM ${args.staged.table} AS s`;
 }
 
 /** The staged rows with their derived columns and, with `persons`, the person facts. */
-function preparedRows(args: ClassifyArgs, extra = ''): string {
-  const level1 = derivedRows(args, extra);
+function preparedRows(args: ClassifyArgs, extra = '', derivedColumns = args.derived): string {
+  const level1 = derivedRows(args, extra, derivedColumns);
   return args.persons
     ? `SELECT n.*, (pe.person_id IS NOT NULL) AS _known, pe.birth_year AS _birth_year, pe.death_date AS _death_date ` +
         `FROM (${level1}) AS n LEFT JOIN ${args.persons} AS pe ON pe.person_id = ${args.personKey ?? 'n._pid'}`
@@ -276,7 +295,8 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
   const others = rules.map((r, i) => [r, i] as const).filter(([r]) => r !== duplicateRowRule);
   const firstOther = others.length ? `CASE ${others.map(([r, i]) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
   const rulesTable = `${name}_rules`;
-  await replaceTable(engine, rulesTable, `SELECT source_row, _h, ${firstOther} AS _rule FROM (${preparedRows(args, `, ${rowHash(d, args.staged)} AS _h`)}) AS src`);
+  const ruleColumns = { ...args.derived, ...args.ruleDerived };
+  await replaceTable(engine, rulesTable, `SELECT source_row, _h, ${firstOther} AS _rule FROM (${preparedRows(args, `, ${rowHash(d, args.staged)} AS _h`, ruleColumns)}) AS src`);
   // Exact duplicates among rows sharing a hash (none, usually, and then the staged rows are not read again).
   const dups = `${name}_dups`;
   const shared = `${name}_shared`;
@@ -316,7 +336,8 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
   await engine.run(`DROP TABLE ${rulesTable}`);
   await engine.run(`DROP TABLE ${dups}`);
   const kept = `${name}_kept`;
-  await replaceView(engine, kept, `SELECT * FROM (${derivedRows(args)}) AS k WHERE k.source_row NOT IN (SELECT source_row FROM ${removedTable})`);
+  const notRemoved = removedRows > 0 ? ` WHERE k.source_row NOT IN (SELECT source_row FROM ${removedTable})` : '';
+  await replaceView(engine, kept, `SELECT * FROM (${derivedRows(args)}) AS k${notRemoved}`);
   const removed: RowRemoval[] = [];
   rules.forEach((r, i) => {
     const n = Number(counts.find((c) => Number(c.rule) === i)?.n ?? 0);

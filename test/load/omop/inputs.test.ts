@@ -56,17 +56,24 @@ describe('loadOmop inputs: CSV, Parquet and a DuckDB database file', () => {
     expect((r.settings['sources'] as Record<string, string>)['person']).toBe(join(pq, 'person.parquet'));
   });
 
-  it('reads person_id typed as BIGINT (joined to the persons on integers) the same as CSV', async () => {
+  it('reads ids typed as BIGINT (persons joined on integers, concept ids tested as integers) the same as CSV', async () => {
     const pq = join(dir, 'parquet-bigint');
     mkdirSync(pq);
     for (const t of tables) {
       const src = `read_csv('${join(fixtures, t + '.csv')}', header = true)`;
-      const hasPerson = (await engine.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)).some((c) => c.column_name.toLowerCase() === 'person_id');
-      const select = hasPerson ? `SELECT * REPLACE (CAST(person_id AS BIGINT) AS person_id) FROM ${src}` : `SELECT * FROM ${src}`;
+      const ids: string[] = [];
+      for (const { column_name: c } of await engine.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)) {
+        // Id columns whose every value is a number (the fixture also holds unreadable ids, left as they are).
+        if (/_id$/i.test(c) && Number(await engine.scalar(`SELECT count(*) FROM ${src} WHERE ${c} IS NOT NULL AND TRY_CAST(${c} AS DOUBLE) IS NULL`)) === 0) ids.push(c);
+      }
+      const select = ids.length ? `SELECT * REPLACE (${ids.map((c) => `CAST(CAST(${c} AS DOUBLE) AS BIGINT) AS ${c}`).join(', ')}) FROM ${src}` : `SELECT * FROM ${src}`;
       await engine.run(`COPY (${select}) TO '${join(pq, t + '.parquet')}' (FORMAT parquet)`);
     }
     const types = await engine.rows<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet('${join(pq, 'drug_exposure.parquet')}')`);
     expect(types.find((c) => c.column_name === 'person_id')!.column_type).toBe('BIGINT');
+    expect(types.find((c) => c.column_name === 'drug_concept_id')!.column_type).toBe('BIGINT');
+    // The fixture's unknown concepts (0 and empty) and empty person ids are among the rows classified.
+    expect(counts(csv).flatMap((a) => (a[3] as Array<{ reason: string }>).map((x) => x.reason))).toEqual(expect.arrayContaining(['unknown-concept', 'missing-key']));
     const r = await loadOmop(engine, { dir: pq, schema: 'from_bigint' });
     expect(counts(r)).toEqual(counts(csv));
     expect(await dumpModel(engine, 'from_bigint')).toEqual(expected);
