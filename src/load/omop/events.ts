@@ -35,6 +35,8 @@ interface EventSpec {
   concept?: string;
   /** Id column that must be given and unique (derived `_key`). */
   key?: string;
+  /** The table's own id column, if any: distinct ids rule out exact duplicate rows (see `idsAscending`). */
+  id?: string;
   /** A scope rule (kind 'cleaning') tried after orphan and concept checks. */
   scope?: RowRule;
   insert: (kept: string) => string;
@@ -69,6 +71,7 @@ async function loadEvents(ctx: LoadContext, spec: EventSpec): Promise<RowAccount
     ...(personKey ? { personKey } : {}),
     rules,
     ruleDerived,
+    ...(spec.id ? { idColumn: spec.id } : {}),
     ...(spec.key ? { uniqueKey: { derived: '_key', column: spec.key } } : {}),
   });
   await ctx.engine.run(spec.insert(r.kept));
@@ -81,6 +84,7 @@ export function loadObservationPeriod(ctx: LoadContext, s: StagedTable): Promise
   return loadEvents(ctx, {
     staged: s,
     source: 'observation_period',
+    id: 'observation_period_id',
     target: ['observation_period'],
     derived: {
       _pid: idOf(d, s, 'person_id'),
@@ -148,6 +152,7 @@ export function loadDrugExposure(ctx: LoadContext, s: StagedTable, o: DrugOption
   return loadEvents(ctx, {
     staged: s,
     source: 'drug_exposure',
+    id: 'drug_exposure_id',
     target: ['dispensing'],
     derived: {
       _pid: idOf(d, s, 'person_id'),
@@ -179,6 +184,7 @@ export function loadDrugEra(ctx: LoadContext, s: StagedTable, o: DrugOptions): P
   return loadEvents(ctx, {
     staged: s,
     source: 'drug_era',
+    id: 'drug_era_id',
     target: ['dispensing'],
     derived: {
       _pid: idOf(d, s, 'person_id'),
@@ -209,6 +215,7 @@ export function loadConditionOccurrence(ctx: LoadContext, s: StagedTable): Promi
   return loadEvents(ctx, {
     staged: s,
     source: 'condition_occurrence',
+    id: 'condition_occurrence_id',
     target: ['diagnosis'],
     derived: {
       _pid: idOf(d, s, 'person_id'),
@@ -233,6 +240,7 @@ export function loadConditionEra(ctx: LoadContext, s: StagedTable): Promise<RowA
   return loadEvents(ctx, {
     staged: s,
     source: 'condition_era',
+    id: 'condition_era_id',
     target: ['diagnosis'],
     derived: {
       _pid: idOf(d, s, 'person_id'),
@@ -255,6 +263,7 @@ export function loadProcedures(ctx: LoadContext, s: StagedTable): Promise<RowAcc
   return loadEvents(ctx, {
     staged: s,
     source: 'procedure_occurrence',
+    id: 'procedure_occurrence_id',
     target: ['procedure'],
     derived: {
       _pid: idOf(d, s, 'person_id'),

@@ -201,6 +201,11 @@ export interface ClassifyArgs {
    */
   ruleDerived?: Record<string, string>;
   /**
+   * The table's own id column (e.g. drug_exposure_id): exact duplicate rows share it, so when its values are shown
+   * distinct cheaply (`idsAscending`), the search for duplicate rows is skipped.
+   */
+  idColumn?: string;
+  /**
    * Derived id column (and its source column, for messages) that must be unique: among the rows passing every
    * rule in `rules`, a row after the first (in source order) with the same id is quarantined as `duplicate-key`.
    */
@@ -296,13 +301,21 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
   const firstOther = others.length ? `CASE ${others.map(([r, i]) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
   const rulesTable = `${name}_rules`;
   const ruleColumns = { ...args.derived, ...args.ruleDerived };
-  await replaceTable(engine, rulesTable, `SELECT source_row, _h, ${firstOther} AS _rule FROM (${preparedRows(args, `, ${rowHash(d, args.staged)} AS _h`, ruleColumns)}) AS src`);
+  const searchDuplicates = dupAt >= 0 && !(args.idColumn && (await idsAscending(ctx, args.staged, args.idColumn)));
+  const hash = searchDuplicates ? rowHash(d, args.staged) : 'CAST(0 AS UBIGINT)';
+  await replaceTable(engine, rulesTable, `SELECT source_row, _h, ${firstOther} AS _rule FROM (${preparedRows(args, `, ${hash} AS _h`, ruleColumns)}) AS src`);
   // Exact duplicates among rows sharing a hash (none, usually, and then the staged rows are not read again).
   const dups = `${name}_dups`;
   const shared = `${name}_shared`;
   // Neighbours in hash order (a sort) cost less than grouping 10M distinct hashes.
-  await replaceTable(engine, shared, `SELECT DISTINCT _h FROM (SELECT _h, LAG(_h) OVER (ORDER BY _h) AS prev FROM ${rulesTable}) AS t WHERE _h = prev`);
-  const anyShared = dupAt >= 0 && Number(await engine.scalar<number>(`SELECT count(*) FROM ${shared}`)) > 0;
+  await replaceTable(
+    engine,
+    shared,
+    searchDuplicates
+      ? `SELECT DISTINCT _h FROM (SELECT _h, LAG(_h) OVER (ORDER BY _h) AS prev FROM ${rulesTable}) AS t WHERE _h = prev`
+      : `SELECT _h FROM ${rulesTable} WHERE FALSE`,
+  );
+  const anyShared = searchDuplicates && Number(await engine.scalar<number>(`SELECT count(*) FROM ${shared}`)) > 0;
   await replaceTable(
     engine,
     dups,
@@ -349,6 +362,23 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
     removed: mergeRemovals(removed),
     dropKept: [`DROP VIEW ${kept}`, `DROP TABLE ${removedTable}`],
   };
+}
+
+/**
+ * True when every value of `column` is given and strictly greater than the one before it, in the order the engine
+ * streams the rows (file order, for an export written by id). Strictly increasing along one sequence of all the rows
+ * means distinct, whatever that order is; the check is one streaming pass over one column, against a sort of every
+ * row's hash. A single sequence is checked too (one row without a predecessor).
+ */
+export async function idsAscending(ctx: LoadContext, staged: StagedTable, column: string): Promise<boolean> {
+  if (!staged.columns.includes(column)) return false;
+  const value = staged.types?.[column] ? typed(staged, column) : `s.${ctx.d.ident(column)}`;
+  const r = await ctx.engine.rows<{ n: number; given: number; starts: number; descents: number }>(
+    `SELECT count(*) AS n, count(v) AS given, sum(CASE WHEN prev IS NULL THEN 1 ELSE 0 END) AS starts, ` +
+      `sum(CASE WHEN v <= prev THEN 1 ELSE 0 END) AS descents FROM (SELECT ${value} AS v, LAG(${value}) OVER () AS prev FROM ${staged.table} AS s) AS t`,
+  );
+  const { n, given, starts, descents } = r[0]!;
+  return Number(n) > 0 && Number(given) === Number(n) && Number(starts) === 1 && Number(descents) === 0;
 }
 
 /**
