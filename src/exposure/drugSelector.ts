@@ -27,11 +27,11 @@ export function checkDrugSelectors(drugs: DrugSelector | DrugSelector[]): DrugSe
   });
 }
 
-/** SQL condition: the row (columns atc_code, product_code) belongs to the class. */
+/** SQL condition: the row (columns atc_code, product_code) belongs to the class. The model's ATC codes are upper case. */
 export function drugSelectorSql(s: DrugSelector, d: SqlDialect, alias = ''): string {
   const a = alias ? `${alias}.` : '';
   const parts = [
-    ...(s.atcPrefixes ?? []).map((p) => `upper(${a}atc_code) LIKE ${d.literal(p + '%')}`),
+    ...(s.atcPrefixes ?? []).map((p) => `${a}atc_code LIKE ${d.literal(p + '%')}`),
     ...((s.productCodes ?? []).length ? [`${a}product_code IN (${s.productCodes!.map(d.literal).join(', ')})`] : []),
   ];
   return `(${parts.join(' OR ')})`;

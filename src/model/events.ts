@@ -41,7 +41,7 @@ export interface Dispensing extends SourceRef {
   date: IsoDate;
   productCode: string;
   productVocabulary: DrugVocabulary;
-  /** ATC code, 7 characters when known. */
+  /** ATC code, 7 characters when known, upper case (code sets and drug classes match it as written). */
   atcCode: string | null;
   /** Number of packs, net of returns and regularisations. */
   packs: number | null;

@@ -42,7 +42,7 @@ export async function buildAtcLookup(ctx: LoadContext, s: StagedTable): Promise<
   const { d, p, engine, tag } = ctx;
   const table = `${tag}_atc`;
   const atc =
-    `SELECT ${d.parseInteger('concept_id')} AS id, trim(concept_code) AS atc_code FROM ${s.table} ` +
+    `SELECT ${d.parseInteger('concept_id')} AS id, upper(trim(concept_code)) AS atc_code FROM ${s.table} ` +
     `WHERE trim(vocabulary_id) = 'ATC' AND trim(concept_class_id) = 'ATC 5th'`;
   await replaceTable(
     engine,
