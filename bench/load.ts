@@ -1,15 +1,14 @@
 // npm run bench -- load [rows]: loads 10M dispensing rows (SNDS DCIR ER_PRS_F + ER_PHA_F, and OMOP
 // drug_exposure) from Parquet and from CSV into the model, and prints rows/s and peak RSS.
-// Input files are generated once with DuckDB into bench/.data/ (git-ignored) and reused.
+// Input files are generated once with DuckDB into the bench data folder (see benchDataDir) and reused.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDb, type Engine } from '../src/engine/index.js';
 import { loadSnds, loadOmop } from '../src/index.js';
-import { peakRssMb, timed, printRow } from './util.js';
+import { benchDataDir, peakRssMb, timed, printRow } from './util.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** DCIR and OMOP drug tables with `rows` dispensings over rows/20 persons, in Parquet and CSV. */
 async function generate(engine: Engine, dir: string, rows: number): Promise<void> {
@@ -81,7 +80,7 @@ async function loadOne(dir: string, which: number): Promise<void> {
 
 export async function main(args: string[]): Promise<void> {
   const rows = Number(args[0] ?? 10_000_000);
-  const dir = join(here, '.data', `load-${rows}`);
+  const dir = benchDataDir(`load-${rows}`, [fileURLToPath(import.meta.url)]);
   const only = args.indexOf('--only');
   if (only >= 0) return loadOne(dir, Number(args[only + 1]));
   if (!existsSync(join(dir, 'omop-csv', 'concept_ancestor.csv'))) {

@@ -2,20 +2,23 @@
 // episodes → analysis table → Kaplan-Meier and Cox) at each size (default 1M and 10M persons), with wall
 // time, peak RSS, rows/s, and the ratio to a plain DuckDB scan of the same files (the physical floor: every
 // column of every file decoded once).
-// Inputs are simulated once into bench/.data/scale-<N>/ (git-ignored) and reused.
+// Inputs are simulated once into the bench data folder (see benchDataDir) and reused.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, openDuckDb, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
 import { buildExposureEpisodes } from '../src/exposure/index.js';
-import { currentPeakRssMb, peakRssMb, printRow, resetPeakRss, timed } from './util.js';
+import { benchDataDir, currentPeakRssMb, peakRssMb, printRow, resetPeakRss, sourceFiles, timed } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const widths = [12, 12, 12, 14, 12, 10];
 
+/** The simulated population of `persons` persons: made anew whenever the generator (src/simulate) changes. */
+const scaleDir = (persons: number) => benchDataDir(`scale-${persons}`, sourceFiles(join(here, '..', 'src', 'simulate')));
+
 async function runOne(persons: number): Promise<void> {
-  const dir = join(here, '.data', `scale-${persons}`);
+  const dir = scaleDir(persons);
   const snds = join(dir, 'snds');
   const files = readdirSync(snds).filter((f) => f.endsWith('.parquet'));
   // Where the model lives, as a user would choose: in memory while it fits the 6 GB limit (writing a table to a
@@ -83,7 +86,7 @@ export async function main(args: string[]): Promise<void> {
   if (only >= 0) return runOne(Number(args[only + 1]));
   const sizes = args.length ? args.map(Number) : [1_000_000, 10_000_000];
   for (const persons of sizes) {
-    const dir = join(here, '.data', `scale-${persons}`);
+    const dir = scaleDir(persons);
     if (!existsSync(join(dir, 'truth.json'))) {
       console.log(`simulating ${persons.toLocaleString('en')} persons into ${dir} (once)…`);
       await simulate({ persons, seed: 1, layout: 'snds', out: dir, format: 'parquet', onProgress: (d, n) => process.stderr.write(`\r  ${d.toLocaleString('en')} / ${n.toLocaleString('en')}`) });

@@ -1,5 +1,8 @@
 // Small helpers shared by the benchmarks: timing and peak memory.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** Peak resident set size of this process so far, in MB (from getrusage). */
 export function peakRssMb(): number {
@@ -38,4 +41,29 @@ export { mulberry32 as rng } from '../src/util/prng.js';
 
 export function printRow(cols: Array<string | number>, widths: number[]): void {
   console.log(cols.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' '));
+}
+
+/**
+ * The folder holding a benchmark's generated inputs: `<root>/<name>-<fingerprint>`, where root is COHORTE_BENCH_DATA or
+ * ~/.cache/cohorte-bench, outside the work tree, so a new checkout on the same machine reuses a simulation that took
+ * most of an hour (10M persons). The fingerprint hashes the files that generate the inputs: when they change, the
+ * inputs are made anew and the folders of other fingerprints of the same name are removed (they fill the disk).
+ */
+export function benchDataDir(name: string, generators: string[]): string {
+  const root = process.env.COHORTE_BENCH_DATA ?? join(homedir(), '.cache', 'cohorte-bench');
+  const h = createHash('sha256');
+  for (const f of [...generators].sort()) h.update(f).update(readFileSync(f));
+  const dir = join(root, `${name}-${h.digest('hex').slice(0, 12)}`);
+  if (!existsSync(dir) && existsSync(root)) {
+    for (const other of readdirSync(root)) if (other.startsWith(`${name}-`)) rmSync(join(root, other), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The TypeScript files of a source folder (the generator of a benchmark's inputs). */
+export function sourceFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
 }
