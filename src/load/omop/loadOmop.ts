@@ -18,7 +18,8 @@
 //   loaded inpatient stay of the same person;
 // - drugs: see loadDrugExposure / loadDrugEra (packs = 1 per drug_exposure record, units_per_pack = quantity);
 // - duplicate-row: a row identical, column by column, to an earlier row of the same table; two events with
-//   different ids and otherwise equal values are both kept (two dispensings on a day are possible);
+//   different ids and otherwise equal values are both kept (two dispensings on a day are possible). A table whose
+//   own ids (drug_exposure_id, …) ascend in file order has none, so its rows are not compared (`idsAscending`);
 // - duplicate-key: person (person_id), death (one per person) and visit_occurrence (visit_occurrence_id) ids
 //   must be unique: among otherwise valid rows, the first in source order is kept;
 // - source order (source_row): the file's data row for CSV and Parquet, the storage order for a DuckDB database

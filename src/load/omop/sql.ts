@@ -274,7 +274,7 @@ export async function classifyStaged(ctx: LoadContext, args: ClassifyArgs): Prom
   return { kept: result.kept, keptRows: result.keptRows, removed: mergeRemovals(result.removed), dropKept: [`DROP TABLE ${result.kept}`] };
 }
 
-/** The staged rows with their derived columns (`derived` overriding the arguments' ones). */
+/** The staged rows with their derived columns (`derivedColumns` in place of the arguments' own). */
 function derivedRows(args: ClassifyArgs, extra = '', derivedColumns = args.derived): string {
   const derived = Object.entries(derivedColumns)
     .map(([k, v]) => `${v} AS ${k}`)
