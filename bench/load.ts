@@ -68,8 +68,8 @@ const widths = [28, 10, 14, 12];
 /** Load one input in this process (so peak RSS is its own) and print its row. */
 async function loadOne(dir: string, which: number): Promise<void> {
   const [label, layout, sub] = inputs[which]!;
-  // DuckDB spills to disk rather than grow past its memory limit.
-  const engine = await openDuckDb({ memoryLimit: '1500MB', tempDirectory: join(dir, 'spill') });
+  // DuckDB spills to disk rather than grow past its memory limit (1.5 GB, or COHORTE_BENCH_MEMORY).
+  const engine = await openDuckDb({ memoryLimit: process.env.COHORTE_BENCH_MEMORY ?? '1500MB', tempDirectory: join(dir, 'spill') });
   const { value, seconds } = await timed(() =>
     layout === 'snds' ? loadSnds(engine, { dir: join(dir, sub), schema: 'claims' }) : loadOmop(engine, { dir: join(dir, sub), schema: 'hospital' }),
   );
