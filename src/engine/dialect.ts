@@ -43,6 +43,8 @@ export interface SqlDialect {
   firstOfGroup?(from: string, group: string, order: string[]): string;
   /** The row of a table alias as JSON text. */
   rowToJson(alias: string): string;
+  /** The columns of one row, given as (name, expression) pairs in order, as JSON text: what `rowToJson` gives for a row of them. */
+  columnsToJson(columns: Array<[name: string, expr: string]>): string;
   /** Whole days from date a to date b (b - a). */
   daysBetween(a: string, b: string): string;
   /** date + n days. */
@@ -100,6 +102,8 @@ export const duckdbDialect: SqlDialect = {
   rowHash: (exprs) => `hash(${exprs.join(', ')})`,
   keyHash: (exprs) => `CASE WHEN ${exprs.map((e) => `(${e}) IS NULL`).join(' OR ')} THEN NULL ELSE hash(${exprs.join(', ')}) END`,
   rowToJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
+  // A struct built in place: a row subquery per row is decorrelated into a grouping on every column (2.5× slower).
+  columnsToJson: (columns) => `CAST(to_json(struct_pack(${columns.map(([n, e]) => `${quoteIdent(n)} := ${e}`).join(', ')})) AS VARCHAR)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,
   addDays: (date, days) => `CAST((${date}) + CAST(${days} AS INTEGER) AS DATE)`,
   ident: quoteIdent,

@@ -43,6 +43,7 @@ export const postgresDialect: SqlDialect = {
     `CASE WHEN btrim(${expr}) ~ '^[+-]?0*[0-9]{1,18}(\\.0*)?$' THEN CAST(regexp_replace(btrim(${expr}), '\\.0*$', '') AS BIGINT) END`,
   parseNumber: (expr) => `pg_temp.cohorte_try_double(replace(btrim(${expr}), ',', '.'))`,
   rowToJson: (alias) => `CAST(row_to_json(${alias}) AS text)`,
+  columnsToJson: (columns) => `(SELECT CAST(row_to_json(r) AS text) FROM (SELECT ${columns.map(([n, e]) => `${e} AS ${quoteIdent(n)}`).join(', ')}) AS r)`,
   daysBetween: (a, b) => `CAST((${b}) - (${a}) AS INTEGER)`,
   addDays: (date, days) => `CAST((${date}) + CAST(${days} AS INTEGER) AS DATE)`,
   ident: quoteIdent,

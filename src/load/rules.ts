@@ -63,7 +63,7 @@ export async function classifyRows(
     const cols = (await engine.columnNames(into)).filter((c) => c !== '_rule');
     const rawCols = args.rawColumns ?? cols.filter((c) => c !== 'source_row' && !c.startsWith('_'));
     const rawAlias = args.rawFrom ? 'w' : 'c';
-    const rawJson = `(SELECT ${d.rowToJson('r')} FROM (SELECT ${rawCols.map((c) => `${rawAlias}.${d.ident(c)}`).join(', ')}) AS r)`;
+    const rawJson = d.columnsToJson(rawCols.map((c) => [c, `${rawAlias}.${d.ident(c)}`]));
     const detailCase = `CASE ${rules.map((r, i) => `WHEN c._rule = ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
     const kindCase = `CASE ${rules.map((r, i) => `WHEN _rule = ${i} THEN ${d.literal(r.kind)}`).join(' ')} END`;
     const reasonText = `CASE ${rules.map((r, i) => `WHEN _rule = ${i} THEN ${d.literal(r.reason)}`).join(' ')} END`;

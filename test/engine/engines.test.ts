@@ -57,6 +57,18 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(await engine.scalar(`SELECT ${d.daysBetween("DATE '2020-01-01'", "DATE '2021-01-01'")}`)).toBe(366);
       expect(await engine.scalar(`SELECT ${d.addDays("DATE '2020-02-28'", '2')}`)).toBe('2020-03-01');
     });
+
+    it('writes named columns as the same JSON as the row holding them', async () => {
+      const d = engine.dialect;
+      // Text as staged (a NULL, a quote, non-ASCII), in column order; a column name with a quote and a space.
+      const names = ['BEN_NIR_PSA', 'BEN_DCD_DTE', 'say "hi"', 'note'];
+      const row = `SELECT CAST('A1' AS VARCHAR) AS ${d.ident(names[0]!)}, CAST(NULL AS VARCHAR) AS ${d.ident(names[1]!)}, ` +
+        `CAST('x"y' AS VARCHAR) AS ${d.ident(names[2]!)}, CAST('é' AS VARCHAR) AS ${d.ident(names[3]!)}`;
+      const fromRow = await engine.scalar<string>(`SELECT ${d.rowToJson('r')} FROM (${row}) AS r`);
+      const fromColumns = await engine.scalar<string>(`SELECT ${d.columnsToJson(names.map((n) => [n, `t.${d.ident(n)}`]))} FROM (${row}) AS t`);
+      expect(fromColumns).toBe(fromRow);
+      expect(JSON.parse(fromColumns!)).toEqual({ BEN_NIR_PSA: 'A1', BEN_DCD_DTE: null, 'say "hi"': 'x"y', note: 'é' });
+    });
   });
 });
 

@@ -337,7 +337,7 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
   const removedRows = counts.reduce((sum, c) => sum + Number(c.n), 0);
   if (removedRows > 0) {
     const raw = args.staged.columns;
-    const rawJson = `(SELECT ${d.rowToJson('j')} FROM (SELECT ${raw.map((c) => `w.${d.ident(c)}`).join(', ')}) AS j)`;
+    const rawJson = d.columnsToJson(raw.map((c) => [c, `w.${d.ident(c)}`]));
     const detailCase = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
     const kindCase = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${d.literal(r.kind)}`).join(' ')} END`;
     const reasonText = `CASE ${rules.map((r, i) => `WHEN q._rule = ${i} THEN ${d.literal(r.reason)}`).join(' ')} END`;

@@ -128,7 +128,7 @@ export async function quarantine(
       .map((r, i) => `WHEN ${i} THEN ${r.inherit ? `CASE c._sub ${r.inherit.map((p, j) => `WHEN ${j} THEN ${f(p)}`).join(' ')} END` : f(r)}`)
       .join(' ')} END`;
   const detail = `CASE c._rule ${rules.map((r, i) => `WHEN ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
-  const raw = `(SELECT ${d.rowToJson('r')} FROM (SELECT ${args.staged.columns.map((c) => `s.${d.ident(c)}`).join(', ')}) AS r)`;
+  const raw = d.columnsToJson(args.staged.columns.map((c) => [c, `s.${d.ident(c)}`]));
   if (rules.length) {
     await engine.run(
       `INSERT INTO ${ctx.p}quarantine (source_table, source_row, kind, reason, detail, raw) ` +
