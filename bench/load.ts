@@ -9,7 +9,6 @@ import { openDuckDb, type Engine } from '../src/engine/index.js';
 import { loadSnds, loadOmop } from '../src/index.js';
 import { benchDataDir, peakRssMb, timed, printRow } from './util.js';
 
-
 /** DCIR and OMOP drug tables with `rows` dispensings over rows/20 persons, in Parquet and CSV. */
 async function generate(engine: Engine, dir: string, rows: number): Promise<void> {
   const persons = Math.max(1, Math.floor(rows / 20));
