@@ -14,10 +14,10 @@ import { loadMessages as msg } from '../../messages/index.js';
 import type { StagedTable } from '../stage.js';
 import {
   account,
+  classified,
   classify,
   compositeKey,
   findDuplicates,
-  keptRows,
   mergeRemovals,
   override,
   quarantine,
@@ -77,16 +77,17 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     } else throw msg.sndsNoOutpatientFlag(prs.file);
   }
 
-  // ER_PRS_F: one pass over the prestation lines. Duplicates and lines without pharmacy detail are found afterwards
-  // by cheaper passes; their rules keep their place in the order.
+  // ER_PRS_F: the prestation lines, classified in a subquery that the pharmacy join reads: never stored, as at
+  // national scale it would be the largest table of the load. Duplicates and lines without pharmacy detail are found
+  // by the join and by cheaper passes; their rules keep their place in the order.
   const date = on['dcir-care-date'] ? col('EXE_SOI_DTD') : col('FLX_DIS_DTD');
-  const prsC = tmp(ctx, 'prs_c');
   const prsRules: SndsRule[] = [
     { reason: 'missing-key', kind: 'quarantine', when: 's.missing', detail: firstMissing(['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys]) },
     { reason: 'duplicate-row', kind: 'quarantine', when: 'FALSE' },
     { reason: 'duplicate-key', kind: 'quarantine', when: 'FALSE', detail: `'the 9 DCIR join keys'` },
     { reason: 'dcir-no-pharmacy-line', kind: 'cleaning', when: 'FALSE', detail: `'no ER_PHA_F line'` },
   ];
+  const noPharmacyLine = prsRules.findIndex((r) => r.reason === 'dcir-no-pharmacy-line');
   // '0' is '00' exported as a number.
   if (on['dcir-invalid-nir']) prsRules.push({ reason: 'dcir-invalid-nir', kind: 'cleaning', when: `COALESCE(trim(${col('BEN_CDI_NIR')}), '') NOT IN ('00', '0')` });
   if (on['dcir-information-only']) prsRules.push({ reason: 'dcir-information-only', kind: 'cleaning', when: `${d.parseNumber(col('DPN_QLF'))} = 71` });
@@ -102,26 +103,26 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       detail: `'care date before the birth year or after death'`,
     },
   );
-  // Person keys compared as written in the DCIR (IR_BEN_R's are trimmed, birth rank without leading zeros).
-  await classify(ctx, {
-    into: prsC,
-    from:
-      `(SELECT s.*, ${key.select('s').join(', ')}, ${d.parseDate(date)} AS care_date, ` +
-      `(${anyMissing(['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys])}) AS missing FROM ${prs.table} AS s) AS s ` +
-      `LEFT JOIN ${inputs.personKeys} AS pk ON pk.psa = ${col('BEN_NIR_PSA')} AND pk.rng = ${col('BEN_RNG_GEM')} ${outpatientJoin}`,
-    columns: [
-      's.source_row AS source_row',
-      ...key.names.map((n) => `s.${n} AS ${n}`),
-      // Has its 9 keys: pharmacy lines attach to it and inherit its fate (duplicates are unkeyed below).
-      `NOT (${key.isNull('s')}) AS keyed`,
-      'pk.pidx AS pidx',
-      's.care_date AS date',
-    ],
-    rules: prsRules,
-  });
+  // `dups` (source_row, dup_row, dup_key): duplicate lines found after a first join. They lose their keys, so that
+  // pharmacy lines attach to the first line of their keys only, whatever its fate.
+  const prsLines = (dups?: string) => {
+    const dup = dups ? 'COALESCE(dp.dup_row OR dp.dup_key, FALSE)' : 'FALSE';
+    const rules = prsRules.map((r) => (dups && r.reason === 'duplicate-row' ? { ...r, when: 'dp.dup_row' } : dups && r.reason === 'duplicate-key' ? { ...r, when: 'dp.dup_key' } : r));
+    // Person keys compared as written in the DCIR (IR_BEN_R's are trimmed, birth rank without leading zeros).
+    return classified({
+      from:
+        `(SELECT s.*, ${key.select('s').join(', ')}, ${d.parseDate(date)} AS care_date, ` +
+        `(${anyMissing(['BEN_NIR_PSA', 'BEN_RNG_GEM', ...dcirJoinKeys])}) AS missing FROM ${prs.table} AS s) AS s ` +
+        `LEFT JOIN ${inputs.personKeys} AS pk ON pk.psa = ${col('BEN_NIR_PSA')} AND pk.rng = ${col('BEN_RNG_GEM')} ${outpatientJoin}` +
+        (dups ? ` LEFT JOIN ${dups} AS dp ON dp.source_row = s.source_row` : ''),
+      columns: ['s.source_row AS source_row', ...key.names.map((n) => `CASE WHEN ${dup} THEN NULL ELSE s.${n} END AS ${n}`), 'pk.pidx AS pidx', 's.care_date AS date'],
+      rules,
+    });
+  };
   // ER_PHA_F: each pharmacy line joined to its prestation line, inheriting its fate. The full join also yields, in
-  // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side).
-  const phaC = tmp(ctx, 'pha_c');
+  // the same pass, the prestation lines no pharmacy line attached to (rows with no ER_PHA_F side), so every
+  // prestation line has a row per pharmacy line, or one row.
+  const dcirC = tmp(ctx, 'dcir_c');
   const ref = inputs.referential;
   // The product of a pharmacy line: with a referential, its integer row there (CIP13 ↔ ref_id one to one, and a
   // CIP13 missing from it is removed), which keeps the 170M-line tables of a national extract narrow; the CIP13,
@@ -138,13 +139,13 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   ];
   // Without a drug referential, ATC codes stay unknown and no product code can be called unknown.
   if (ref) phaRules.push({ reason: 'unknown-product-code', kind: 'quarantine', when: 'r.cip IS NULL', detail: `'PHA_PRS_C13 not in IR_PHA_R'` });
-  const joinPha = async () => {
+  const joinPha = async (dups?: string) => {
     await classify(ctx, {
-      into: phaC,
+      into: dcirC,
       from:
         `(SELECT s.source_row, ${key.select('s').join(', ')}, ${text(col('PHA_PRS_C13'))} AS cip, ` +
         `${d.parseNumber(col('PHA_ACT_QSN'))} AS qty, (${anyMissing(dcirJoinKeys)}) AS missing FROM ${pha.table} AS s) AS s ` +
-        `FULL OUTER JOIN (SELECT * FROM ${prsC} WHERE keyed) AS pr ON ${key.on('pr', 's')} ` +
+        `FULL OUTER JOIN (${prsLines(dups)}) AS pr ON ${key.on('pr', 's')} ` +
         (ref ? `LEFT JOIN ${ref} AS r ON r.cip = s.cip` : ''),
       columns: [
         's.source_row AS source_row',
@@ -153,56 +154,68 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
         `${ref ? 'r.ref_id' : 's.cip'} AS product`,
         's.qty AS qty',
         'pr.source_row AS parent_row',
+        // The keys of prestation lines without pharmacy line, to find their duplicates.
+        ...key.names.map((n) => `CASE WHEN s.source_row IS NULL THEN pr.${n} END AS ${n}`),
       ],
       rules: phaRules,
-      sub: 'pr._rule',
+      // The prestation line's fate, on each of its rows (what a pharmacy line inherits); having no pharmacy line
+      // ranks after the key rules.
+      sub: `CASE WHEN pr._rule < ${noPharmacyLine} THEN pr._rule WHEN pr.source_row IS NOT NULL AND s.source_row IS NULL THEN ${noPharmacyLine} ELSE pr._rule END`,
     });
-    return Number(await engine.scalar<number>(`SELECT count(*) FROM ${phaC} WHERE source_row IS NOT NULL`));
+    return Number(await engine.scalar<number>(`SELECT count(*) FROM ${dcirC} WHERE source_row IS NOT NULL`));
   };
 
   // Exact duplicates of ER_PRS_F lines share their 9 keys (its primary key). Found without a pass of their own:
   // lines with pharmacy lines multiply them in the join (more joined rows than pharmacy lines), and lines without
-  // are few. Pharmacy lines attach to the first line of their keys only, whatever its fate.
+  // are few.
   const prsDuplicates = async (candidates: string) => {
     const prsDups = tmp(ctx, `prs_dups${ctx.temps.length}`);
     await findDuplicates(ctx, { staged: prs, into: prsDups, candidateRows: candidates, key: keyCols });
-    await engine.run(`UPDATE ${prsC} SET keyed = FALSE WHERE source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row OR dup_key)`);
-    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_row)` });
-    await override(ctx, { table: prsC, rules: prsRules, reason: 'duplicate-key', where: `source_row IN (SELECT source_row FROM ${prsDups} WHERE dup_key)` });
+    return prsDups;
   };
-  const dupKeysOf = (rows: string) =>
-    `SELECT c.source_row FROM ${prsC} AS c JOIN (SELECT ${key.names.map((n) => `x.${n}`).join(', ')} FROM ${prsC} AS x WHERE x.keyed AND ${rows} ` +
-    `GROUP BY ${key.names.map((n) => `x.${n}`).join(', ')} HAVING count(*) > 1) AS g ON ${key.on('c', 'g')}`;
   if ((await joinPha()) !== pha.rows) {
-    await prsDuplicates(dupKeysOf('TRUE'));
-    const rows = await joinPha();
+    const multiplied = `SELECT source_row FROM ${dcirC} WHERE source_row IS NOT NULL GROUP BY source_row HAVING count(*) > 1`;
+    const rows = await joinPha(await prsDuplicates(`SELECT parent_row FROM ${dcirC} WHERE source_row IN (${multiplied})`));
     if (rows !== pha.rows) throw msg.sndsKeyCollision(pha.file, rows, pha.rows);
   }
-  const childless = `(SELECT parent_row FROM ${phaC} WHERE source_row IS NULL)`;
-  if (Number(await engine.scalar(`SELECT count(*) FROM (${dupKeysOf(`x.source_row IN ${childless}`)}) AS t`)) > 0) {
-    await prsDuplicates(dupKeysOf(`x.source_row IN ${childless}`));
+  const childlessDups =
+    `SELECT c.parent_row FROM ${dcirC} AS c JOIN (SELECT ${key.names.join(', ')} FROM ${dcirC} AS x WHERE NOT (${key.isNull('x')}) ` +
+    `GROUP BY ${key.names.join(', ')} HAVING count(*) > 1) AS g ON ${key.on('c', 'g')}`;
+  if (Number(await engine.scalar(`SELECT count(*) FROM (${childlessDups}) AS t`)) > 0) {
+    const prsDups = await prsDuplicates(childlessDups);
+    for (const reason of ['duplicate-row', 'duplicate-key']) {
+      const which = reason === 'duplicate-row' ? 'dup_row' : 'dup_key';
+      const where = `source_row IS NULL AND parent_row IN (SELECT source_row FROM ${prsDups} WHERE ${which})`;
+      await override(ctx, { table: dcirC, rules: prsRules, reason, where, column: '_sub' });
+    }
   }
-  // Prestation lines no pharmacy line attached to: other care, not dispensings.
-  await override(ctx, { table: prsC, rules: prsRules, reason: 'dcir-no-pharmacy-line', where: `keyed AND source_row IN ${childless}` });
 
   // Groups of the same person, care date and CIP13 that need netting: several lines, or a line of no packs or fewer.
-  const groupKey = compositeKey(engine, ['pidx', 'date', 'product']);
   const netting = on['dcir-return-netting'];
   const groups = tmp(ctx, 'net_groups');
-  if (netting && groupKey.names.length === 1) {
-    // One hashed key: neighbours in key order (one sort) cost less than grouping every distinct key.
-    const k = groupKey.names[0]!;
+  const kept = (select: (alias: string) => string[]) => `(SELECT c.source_row, ${select('c').join(', ')} FROM ${dcirC} AS c WHERE c._rule IS NULL) AS c`;
+  let inGroups: string;
+  if (d.keyHash && d.hashBucket) {
+    // Neighbours in key order (one sort) cost less than grouping every key, and a 32-bit bucket of the key's hash
+    // sorts twice as fast as the hash. Two groups sharing a bucket (about n²/2³³ pairs) make false candidates: the
+    // hash itself, on the candidate buckets only, gives the groups.
+    const hashOf = (a: string) => d.keyHash!([`${a}.pidx`, `${a}.date`, `${a}.product`]);
+    const candidates =
+      `SELECT b FROM (SELECT b, LAG(b) OVER (ORDER BY b) AS prev FROM ${kept((a) => [`${d.hashBucket!(hashOf(a))} AS b`])}) AS y WHERE b = prev ` +
+      `UNION ALL SELECT ${d.hashBucket(hashOf('c'))} FROM ${dcirC} AS c WHERE c._rule IS NULL AND c.qty <= 0`;
     await engine.run(
-      `CREATE TEMP TABLE ${groups} AS SELECT DISTINCT ${k} FROM (SELECT ${k}, qty, LAG(${k}) OVER (ORDER BY ${k}) AS prev, LEAD(${k}) OVER (ORDER BY ${k}) AS nxt ` +
-        `FROM (SELECT ${groupKey.select('c').join(', ')}, c.qty FROM ${phaC} AS c WHERE c._rule IS NULL) AS x) AS y WHERE ${k} = prev OR ${k} = nxt OR qty <= 0`,
+      `CREATE TEMP TABLE ${groups} AS SELECT kh FROM ${kept((a) => [`${hashOf(a)} AS kh`, `${a}.qty`])} ` +
+        `WHERE ${d.hashBucket('c.kh')} IN (${candidates}) GROUP BY kh HAVING count(*) > 1 OR min(c.qty) <= 0`,
     );
-  } else if (netting) {
+    inGroups = `SELECT c.source_row FROM ${kept((a) => [`${hashOf(a)} AS kh`])} JOIN ${groups} AS g ON g.kh = c.kh`;
+  } else {
+    const groupKey = compositeKey(engine, ['pidx', 'date', 'product']);
     await engine.run(
-      `CREATE TEMP TABLE ${groups} AS SELECT ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL ` +
+      `CREATE TEMP TABLE ${groups} AS SELECT ${groupKey.select('c').join(', ')} FROM ${dcirC} AS c WHERE c._rule IS NULL ` +
         `GROUP BY ${groupKey.names.map((_, i) => i + 1).join(', ')} HAVING count(*) > 1 OR min(c.qty) <= 0`,
     );
+    inGroups = `SELECT c.source_row FROM ${kept((a) => groupKey.select(a))} JOIN ${groups} AS g ON ${groupKey.on('g', 'c')}`;
   }
-  const inGroups = `SELECT c.source_row FROM (SELECT c.source_row, ${groupKey.select('c').join(', ')} FROM ${phaC} AS c WHERE c._rule IS NULL) AS c JOIN ${groups} AS g ON ${groupKey.on('g', 'c')}`;
 
   // Exact duplicate pharmacy lines: identical lines get the same fate, so both are removed, or both are kept in the
   // same (person, care date, CIP13) group of several lines. Without netting groups, look for them directly.
@@ -211,10 +224,10 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     await findDuplicates(ctx, {
       staged: pha,
       into: phaDups,
-      candidateRows: `SELECT source_row FROM ${phaC} WHERE _rule IS NOT NULL AND source_row IS NOT NULL UNION ALL ${inGroups}`,
+      candidateRows: `SELECT source_row FROM ${dcirC} WHERE _rule IS NOT NULL AND source_row IS NOT NULL UNION ALL ${inGroups}`,
     });
   } else await findDuplicates(ctx, { staged: pha, into: phaDups, candidate: (a) => pha.columns.map((c) => col(c, a)) });
-  await override(ctx, { table: phaC, rules: phaRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${phaDups} WHERE dup_row)` });
+  await override(ctx, { table: dcirC, rules: phaRules, reason: 'duplicate-row', where: `source_row IN (SELECT source_row FROM ${phaDups} WHERE dup_row)` });
 
   // Returns netting, only on the groups that need it.
   const phaN = tmp(ctx, 'pha_net');
@@ -231,7 +244,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
       from:
         `(SELECT c.source_row, c.qty, sum(c.qty) OVER w AS net, count(CASE WHEN c.qty > 0 THEN 1 END) OVER w AS npos, ` +
         `min(CASE WHEN c.qty > 0 THEN c.source_row END) OVER w AS rep ` +
-        `FROM ${phaC} AS c WHERE c._rule IS NULL AND c.source_row IN (${inGroups}) ` +
+        `FROM ${dcirC} AS c WHERE c._rule IS NULL AND c.source_row IN (${inGroups}) ` +
         `WINDOW w AS (PARTITION BY c.pidx, c.date, c.product)) AS s`,
       columns: ['s.source_row AS source_row', 's.net AS net', 's.rep AS rep'],
       rules: netRules,
@@ -240,23 +253,32 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
     await engine.run(`CREATE TEMP TABLE ${phaN} AS SELECT CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS DOUBLE) AS net, CAST(NULL AS INTEGER) AS _rule WHERE FALSE`);
   }
 
-  const kept =
-    `FROM ${phaC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx ` +
+  const dispensingRows =
+    `FROM ${dcirC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx ` +
     `${ref ? `JOIN ${ref} AS r ON r.ref_id = c.product ` : ''}WHERE c._rule IS NULL AND n._rule IS NULL`;
   await engine.run(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
-      `SELECT pe.person_id, c.date, ${ref ? 'r.cip' : 'c.product'}, 'CIP13', ${ref ? 'r.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'r.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${kept}`,
+      `SELECT pe.person_id, c.date, ${ref ? 'r.cip' : 'c.product'}, 'CIP13', ${ref ? 'r.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'r.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${dispensingRows}`,
   );
   // The target held no rows before this load.
   const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
 
+  // Each removed prestation line once: a line's rows in the join (one per pharmacy line) share its fate.
+  const prsC = tmp(ctx, 'prs_removed');
+  await engine.run(
+    `CREATE TEMP TABLE ${prsC} AS SELECT parent_row AS source_row, _sub AS _rule, CAST(NULL AS INTEGER) AS _sub FROM ${dcirC} WHERE _sub IS NOT NULL AND source_row IS NULL ` +
+      `UNION ALL SELECT DISTINCT parent_row, _sub, CAST(NULL AS INTEGER) FROM ${dcirC} WHERE _sub IS NOT NULL AND source_row IS NOT NULL`,
+  );
   const prsRemoved = await quarantine(ctx, { source: 'ER_PRS_F', staged: prs, table: prsC, rules: prsRules });
   const phaRemoved = mergeRemovals(
-    await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaC, rules: phaRules }),
+    await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: dcirC, rules: phaRules }),
     netting ? await quarantine(ctx, { source: 'ER_PHA_F', staged: pha, table: phaN, rules: netRules }) : [],
   );
+  // Kept prestation lines are those not removed: every line has a row in the full join, and counting the distinct
+  // kept ones would cost a grouping of every line (the removed ones are counted one by one above).
+  const prsKept = prs.rows - prsRemoved.reduce((n, r) => n + r.rows, 0);
   return [
-    account('ER_PRS_F', [prs.file], prs.rows, await keptRows(ctx, prsC), ['dispensing'], prsRemoved),
+    account('ER_PRS_F', [prs.file], prs.rows, prsKept, ['dispensing'], prsRemoved),
     account('ER_PHA_F', [pha.file], pha.rows, dispensings, ['dispensing'], phaRemoved),
   ];
 }

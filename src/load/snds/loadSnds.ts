@@ -71,16 +71,11 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
         `LEFT JOIN ${deaths.personDeaths} AS pd ON pd.person_id = pe.person_id`,
     );
 
-    // Lookups for the events: by (BEN_NIR_PSA, BEN_RNG_GEM), and by BEN_NIR_PSA alone for the PMSI.
+    // Lookups for the events: by (BEN_NIR_PSA, BEN_RNG_GEM), and by BEN_NIR_PSA alone for the PMSI (below).
     const personKeys = tmp(ctx, 'person_keys');
     await engine.run(
       `CREATE TEMP TABLE ${personKeys} AS SELECT k.ben_nir_psa AS psa, k.ben_rng_gem AS rng, pe.pidx, k.person_id, pe.birth_year, pd.death_date ` +
         `FROM ${p}snds_person_key AS k JOIN ${b.persons} AS pe ON pe.person_id = k.person_id LEFT JOIN ${deaths.personDeaths} AS pd ON pd.person_id = k.person_id`,
-    );
-    const psaKeys = tmp(ctx, 'psa_keys');
-    await engine.run(
-      `CREATE TEMP TABLE ${psaKeys} AS SELECT psa, min(person_id) AS person_id, count(DISTINCT person_id) AS persons, ` +
-        `min(birth_year) AS birth_year, min(death_date) AS death_date FROM ${personKeys} GROUP BY psa`,
     );
     accounts.push(...deaths.accounts);
 
@@ -89,7 +84,14 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
       const { ER_PRS_F: prs, ER_PHA_F: pha, ER_ETE_F: ete } = files;
       accounts.push(...(await inPart(ctx, () => loadDcir(ctx, { prs, pha, ete, personKeys, persons: b.persons, referential }))));
     }
-    for (const year of files.mco ?? []) accounts.push(...(await inPart(ctx, () => loadPmsiYear(ctx, year, psaKeys))));
+    if (files.mco?.length) {
+      const psaKeys = tmp(ctx, 'psa_keys');
+      await engine.run(
+        `CREATE TEMP TABLE ${psaKeys} AS SELECT psa, min(person_id) AS person_id, count(DISTINCT person_id) AS persons, ` +
+          `min(birth_year) AS birth_year, min(death_date) AS death_date FROM ${personKeys} GROUP BY psa`,
+      );
+      for (const year of files.mco) accounts.push(...(await inPart(ctx, () => loadPmsiYear(ctx, year, psaKeys))));
+    }
     const imb = files.IR_IMB_R;
     if (imb) accounts.push(await inPart(ctx, () => loadAld(ctx, imb, personKeys)));
     observation = await deriveObservationPeriods(ctx, ben, options.observation ?? {});

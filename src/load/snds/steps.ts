@@ -87,28 +87,34 @@ export interface SndsRule {
  * matching rule, NULL when kept) and `_sub` (`sub`: the parent's rule, for a rule that inherits it). Fates are kept
  * as small integers so the big intermediate tables stay narrow; `quarantine` turns them into kinds and reasons.
  */
-export async function classify(
-  ctx: SndsContext,
-  args: { into: string; from: string; columns: string[]; rules: SndsRule[]; sub?: string },
-): Promise<void> {
-  const { engine } = ctx;
+export async function classify(ctx: SndsContext, args: ClassifyArgs & { into: string }): Promise<void> {
+  await ctx.engine.run(`DROP TABLE IF EXISTS ${args.into}`);
+  await ctx.engine.run(`CREATE TEMP TABLE ${args.into} AS ${classified(args)}`);
+}
+
+export interface ClassifyArgs {
+  from: string;
+  columns: string[];
+  rules: SndsRule[];
+  sub?: string;
+}
+
+/** The SELECT of `classify`, to read as a subquery without storing it. */
+export function classified(args: ClassifyArgs): string {
   const { rules } = args;
   const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'NULL';
-  await engine.run(`DROP TABLE IF EXISTS ${args.into}`);
-  await engine.run(
-    `CREATE TEMP TABLE ${args.into} AS SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS INTEGER) AS _rule, ` +
-      `CAST(${args.sub ?? 'NULL'} AS INTEGER) AS _sub FROM ${args.from}`,
-  );
+  return `SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS INTEGER) AS _rule, CAST(${args.sub ?? 'NULL'} AS INTEGER) AS _sub FROM ${args.from}`;
 }
 
 /**
  * Give rows of a classified table the fate of one of its rules after the fact (rare cases found by a later, cheaper
  * pass, such as duplicates): the rule must be placed in `rules` where it belongs in the order, with `when: 'FALSE'`.
- * Rows an earlier rule removed keep their fate.
+ * Rows an earlier rule removed keep their fate. `column` holds the fates (default `_rule`).
  */
-export async function override(ctx: SndsContext, args: { table: string; rules: SndsRule[]; reason: string; where: string }): Promise<void> {
+export async function override(ctx: SndsContext, args: { table: string; rules: SndsRule[]; reason: string; where: string; column?: string }): Promise<void> {
   const i = args.rules.findIndex((r) => r.reason === args.reason);
-  await ctx.engine.run(`UPDATE ${args.table} SET _rule = ${i} WHERE (_rule IS NULL OR _rule > ${i}) AND (${args.where})`);
+  const c = args.column ?? '_rule';
+  await ctx.engine.run(`UPDATE ${args.table} SET ${c} = ${i} WHERE (${c} IS NULL OR ${c} > ${i}) AND (${args.where})`);
 }
 
 /**

@@ -7,9 +7,8 @@ import { loadSnds } from '../../../src/load/snds/loadSnds.js';
 import { inPart, mergeRemovals, tmp, type SndsContext } from '../../../src/load/snds/steps.js';
 import { expectConsistent, fixtures } from './helpers.js';
 
-/** The same engine, seen through a dialect without keyHash. */
-function withoutKeyHash(engine: Engine): Engine {
-  const dialect = { ...engine.dialect, keyHash: undefined };
+/** The same engine, seen through another dialect. */
+function withDialect(engine: Engine, dialect: Engine['dialect']): Engine {
   return new Proxy(engine, { get: (t, k) => (k === 'dialect' ? dialect : (t as unknown as Record<string | symbol, unknown>)[k as string]) }) as Engine;
 }
 
@@ -50,7 +49,7 @@ describe('composite keys without a key hash', () => {
     const hashed = await openDuckDb();
     const plain = await openDuckDb();
     const a = await loadSnds(hashed, { dir: join(fixtures, name) });
-    const b = await loadSnds(withoutKeyHash(plain), { dir: join(fixtures, name) });
+    const b = await loadSnds(withDialect(plain, { ...plain.dialect, keyHash: undefined, hashBucket: undefined }), { dir: join(fixtures, name) });
     await expectConsistent(plain, b);
     expect(b.accounts).toEqual(a.accounts);
     expect(b.counts).toEqual(a.counts);
@@ -58,6 +57,31 @@ describe('composite keys without a key hash', () => {
     expect(await rows(plain)).toEqual(await rows(hashed));
     await hashed.close();
     await plain.close();
+  });
+});
+
+describe('hash buckets', () => {
+  it('every group sharing one bucket only makes candidates: the netting gives the same accounts and dispensings', async () => {
+    const bucketed = await openDuckDb();
+    const shared = await openDuckDb();
+    const a = await loadSnds(bucketed, { dir: join(fixtures, 'dcir') });
+    const b = await loadSnds(withDialect(shared, { ...shared.dialect, hashBucket: () => 'CAST(7 AS UINTEGER)' }), { dir: join(fixtures, 'dcir') });
+    await expectConsistent(shared, b);
+    expect(b.accounts).toEqual(a.accounts);
+    const rows = (e: Engine) => e.rows(`SELECT * FROM dispensing ORDER BY source_row`);
+    expect(await rows(shared)).toEqual(await rows(bucketed));
+    const quarantined = (e: Engine) => e.rows(`SELECT * FROM quarantine ORDER BY source_table, source_row`);
+    expect(await quarantined(shared)).toEqual(await quarantined(bucketed));
+    await bucketed.close();
+    await shared.close();
+  });
+
+  it('is the high 32 bits of the hash', async () => {
+    const engine = await openDuckDb();
+    const h = engine.dialect.keyHash!([`'a'`, `'b'`]);
+    const row = await engine.rows<Record<string, unknown>>(`SELECT ${engine.dialect.hashBucket!(h)} = ${h} // 4294967296 AS high, typeof(${engine.dialect.hashBucket!(h)}) AS type`);
+    expect(row[0]).toEqual({ high: true, type: 'UINTEGER' });
+    await engine.close();
   });
 });
 
