@@ -2,7 +2,7 @@
 // CIP13 and number of packs) on the 9 DCIR join keys. One dispensing per pharmacy line, or per (person, care date,
 // CIP13) once returns are netted.
 //
-// Accounts: ER_PRS_F counts prestation lines (loaded = lines passed on to their pharmacy lines); ER_PHA_F counts
+// Accounts: ER_PRS_F counts prestation lines (loaded = lines passed on to their pharmacy lines, those not removed); ER_PHA_F counts
 // pharmacy lines (loaded = dispensing rows). A pharmacy line whose prestation was removed is removed with the same
 // kind and reason, so each rule's effect on dispensings shows in ER_PHA_F's account.
 //

@@ -85,7 +85,7 @@ export interface SndsRule {
 /**
  * One pass: `into` gets every row of `from` with the output `columns` ("expr AS name"), `_rule` (index of the first
  * matching rule, NULL when kept) and `_sub` (`sub`: the parent's rule, for a rule that inherits it). Fates are kept
- * as small integers so the big intermediate tables stay narrow; `quarantine` turns them into kinds and reasons.
+ * as 2-byte integers so the big intermediate tables stay narrow; `quarantine` turns them into kinds and reasons.
  */
 export async function classify(ctx: SndsContext, args: ClassifyArgs & { into: string }): Promise<void> {
   await ctx.engine.run(`DROP TABLE IF EXISTS ${args.into}`);
@@ -103,7 +103,7 @@ export interface ClassifyArgs {
 export function classified(args: ClassifyArgs): string {
   const { rules } = args;
   const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'NULL';
-  return `SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS INTEGER) AS _rule, CAST(${args.sub ?? 'NULL'} AS INTEGER) AS _sub FROM ${args.from}`;
+  return `SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS SMALLINT) AS _rule, CAST(${args.sub ?? 'NULL'} AS SMALLINT) AS _sub FROM ${args.from}`;
 }
 
 /**
