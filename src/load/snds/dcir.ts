@@ -194,8 +194,8 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const netting = on['dcir-return-netting'];
   const groups = tmp(ctx, 'net_groups');
   const kept = (select: (alias: string) => string[]) => `(SELECT c.source_row, ${select('c').join(', ')} FROM ${dcirC} AS c WHERE c._rule IS NULL) AS c`;
-  let inGroups: string;
-  if (d.keyHash && d.hashBucket) {
+  let inGroups = '';
+  if (netting && d.keyHash && d.hashBucket) {
     // Neighbours in key order (one sort) cost less than grouping every key, and a 32-bit bucket of the key's hash
     // sorts twice as fast as the hash. Two groups sharing a bucket (about n²/2³³ pairs) make false candidates: the
     // hash itself, on the candidate buckets only, gives the groups.
@@ -208,7 +208,7 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
         `WHERE ${d.hashBucket('c.kh')} IN (${candidates}) GROUP BY kh HAVING count(*) > 1 OR min(c.qty) <= 0`,
     );
     inGroups = `SELECT c.source_row FROM ${kept((a) => [`${hashOf(a)} AS kh`])} JOIN ${groups} AS g ON g.kh = c.kh`;
-  } else {
+  } else if (netting) {
     const groupKey = compositeKey(engine, ['pidx', 'date', 'product']);
     await engine.run(
       `CREATE TEMP TABLE ${groups} AS SELECT ${groupKey.select('c').join(', ')} FROM ${dcirC} AS c WHERE c._rule IS NULL ` +
