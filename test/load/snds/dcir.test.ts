@@ -90,6 +90,28 @@ describe('DCIR with the default cleaning rules', () => {
   });
 });
 
+describe('a prestation line with several pharmacy lines', () => {
+  it('is counted once in ER_PRS_F when removed, and each of its pharmacy lines inherits its fate', async () => {
+    // Prestation 8 (BEN_CDI_NIR 03) gets a second pharmacy line, of another CIP13.
+    const tmp = copyFixture('dcir');
+    const pha = join(tmp, 'ER_PHA_F.csv');
+    writeFileSync(pha, readFileSync(pha, 'utf8') + '8;01/06/2019;1;0;1;02/06/2019;ORG1;1;1;3400930000002;1;2\n');
+    const res = await load({ dir: tmp });
+    engine = res.engine;
+    await expectConsistent(engine, res.r);
+    expect(accountOf(res.r, 'ER_PRS_F')).toMatchObject({ rowsRead: 26, rowsLoaded: 14 });
+    expect(removedKinds(res.r, 'ER_PRS_F')['cleaning:dcir-invalid-nir']).toBe(1);
+    expect(accountOf(res.r, 'ER_PHA_F')).toMatchObject({ rowsRead: 28, rowsLoaded: 7 });
+    expect(removedKinds(res.r, 'ER_PHA_F')['cleaning:dcir-invalid-nir']).toBe(2);
+    const q = await engine.rows(`SELECT source_table, source_row FROM quarantine WHERE reason = 'dcir-invalid-nir' ORDER BY 1, 2`);
+    expect(q).toEqual([
+      { source_table: 'ER_PHA_F', source_row: 9 },
+      { source_table: 'ER_PHA_F', source_row: 28 },
+      { source_table: 'ER_PRS_F', source_row: 8 },
+    ]);
+  });
+});
+
 describe('each DCIR cleaning rule switched off lets its lines through', () => {
   // One line per rule: its prestation line and its single pharmacy line become loaded.
   it.each([
