@@ -33,6 +33,10 @@ class DuckDbEngine implements Engine {
     await this.conn.run(sql);
   }
 
+  async changed(sql: string): Promise<number> {
+    return (await this.conn.run(sql)).rowsChanged;
+  }
+
   async rows<T>(sql: string): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql);
     const names = reader.columnNames();

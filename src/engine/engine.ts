@@ -8,6 +8,8 @@ export interface Engine {
   readonly dialect: SqlDialect;
   /** Run one or more statements, discarding results. */
   run(sql: string): Promise<void>;
+  /** Run one INSERT, UPDATE or DELETE; the number of rows it changed (no count query after a big insert). */
+  changed(sql: string): Promise<number>;
   /** Small results as plain JSON objects: dates as ISO strings, big integers as numbers. */
   rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** The first column of the first row, or null. */

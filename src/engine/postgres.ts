@@ -73,6 +73,10 @@ class PostgresEngine implements Engine {
     await this.client.query(sql);
   }
 
+  async changed(sql: string): Promise<number> {
+    return (await this.client.query(sql)).rowCount ?? 0;
+  }
+
   async rows<T>(sql: string): Promise<T[]> {
     return (await this.client.query(sql)).rows as T[];
   }

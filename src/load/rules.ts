@@ -46,7 +46,7 @@ export async function classifyRows(
   const { sourceTable, from, into, rules } = args;
   const d = engine.dialect;
   const reasonCase = rules.length
-    ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END`
+    ? `CASE ${rules.map((r, i) => `WHEN (${r.when}) THEN ${i}`).join(' ')} END`
     : 'CAST(NULL AS INTEGER)';
   let select = 'src.*';
   if (args.rawFrom && args.rawColumns) {

@@ -52,6 +52,15 @@ describe.each(testEngines())('on $name', ({ open }) => {
       expect(Array.from(cols.c as Float64Array)).toEqual([2.5, 3.5]);
     });
 
+    it('counts the rows an INSERT, UPDATE or DELETE changed', async () => {
+      await engine.run(`CREATE TEMP TABLE changed_rows (a INTEGER)`);
+      expect(await engine.changed(`INSERT INTO changed_rows SELECT * FROM (VALUES (1), (2), (3)) t(a)`)).toBe(3);
+      expect(await engine.changed(`UPDATE changed_rows SET a = a + 10 WHERE a >= 2`)).toBe(2);
+      expect(await engine.changed(`DELETE FROM changed_rows WHERE a > 100`)).toBe(0);
+      expect(await engine.changed(`DELETE FROM changed_rows`)).toBe(3);
+      await engine.run(`DROP TABLE changed_rows`);
+    });
+
     it('computes day differences portably', async () => {
       const d = engine.dialect;
       expect(await engine.scalar(`SELECT ${d.daysBetween("DATE '2020-01-01'", "DATE '2021-01-01'")}`)).toBe(366);

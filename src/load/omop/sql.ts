@@ -298,7 +298,7 @@ async function classifyStreamed(ctx: LoadContext, args: ClassifyArgs): Promise<C
   const rules = args.rules;
   const dupAt = rules.indexOf(duplicateRowRule);
   const others = rules.map((r, i) => [r, i] as const).filter(([r]) => r !== duplicateRowRule);
-  const firstOther = others.length ? `CASE ${others.map(([r, i]) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
+  const firstOther = others.length ? `CASE ${others.map(([r, i]) => `WHEN (${r.when}) THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
   const rulesTable = `${name}_rules`;
   const ruleColumns = { ...args.derived, ...args.ruleDerived };
   const searchDuplicates = dupAt >= 0 && !(args.idColumn && (await idsAscending(ctx, args.staged, args.idColumn)));

@@ -256,12 +256,10 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   const dispensingRows =
     `FROM ${dcirC} AS c LEFT JOIN ${phaN} AS n ON n.source_row = c.source_row JOIN ${inputs.persons} AS pe ON pe.pidx = c.pidx ` +
     `${ref ? `JOIN ${ref} AS r ON r.ref_id = c.product ` : ''}WHERE c._rule IS NULL AND n._rule IS NULL`;
-  await engine.run(
+  const dispensings = await engine.changed(
     `INSERT INTO ${p}dispensing (person_id, date, product_code, product_vocabulary, atc_code, packs, units_per_pack, days_supply, source_table, source_row) ` +
       `SELECT pe.person_id, c.date, ${ref ? 'r.cip' : 'c.product'}, 'CIP13', ${ref ? 'r.atc' : 'NULL'}, COALESCE(n.net, c.qty), ${ref ? 'r.units' : 'NULL'}, NULL, 'ER_PHA_F', c.source_row ${dispensingRows}`,
   );
-  // The target held no rows before this load.
-  const dispensings = Number(await engine.scalar<number>(`SELECT count(*) FROM ${p}dispensing WHERE source_table = 'ER_PHA_F'`));
 
   // Each removed prestation line once: a line's rows in the join (one per pharmacy line) share its fate.
   const prsC = tmp(ctx, 'prs_removed');

@@ -102,7 +102,7 @@ export interface ClassifyArgs {
 /** The SELECT of `classify`, to read as a subquery without storing it. */
 export function classified(args: ClassifyArgs): string {
   const { rules } = args;
-  const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN COALESCE((${r.when}), FALSE) THEN ${i}`).join(' ')} END` : 'NULL';
+  const ruleCase = rules.length ? `CASE ${rules.map((r, i) => `WHEN (${r.when}) THEN ${i}`).join(' ')} END` : 'NULL';
   return `SELECT ${args.columns.join(', ')}, CAST(${ruleCase} AS SMALLINT) AS _rule, CAST(${args.sub ?? 'NULL'} AS SMALLINT) AS _sub FROM ${args.from}`;
 }
 
