@@ -40,7 +40,7 @@ export async function measureAdherence(engine: Engine, options: AdherenceOptions
     mode === 'carryOver'
       ? `SELECT person_id, day, supply_total, f - supply AS cs, f - 1 AS ce FROM (
            SELECT person_id, day, supply, supply_total, cum + MAX(day - cum + supply) OVER (${part} ROWS UNBOUNDED PRECEDING) AS f FROM (
-             SELECT dd.*, SUM(supply) OVER (${part} ROWS UNBOUNDED PRECEDING) AS cum FROM dd) a) b`
+             SELECT dd.*, CAST(SUM(supply) OVER (${part} ROWS UNBOUNDED PRECEDING) AS BIGINT) AS cum FROM dd) a) b`
       : `SELECT person_id, day, supply_total, CASE WHEN f_prev IS NOT NULL AND f_prev > day THEN f_prev ELSE day END AS cs, f - 1 AS ce FROM (
            SELECT person_id, day, supply_total, f, LAG(f) OVER (${part}) AS f_prev FROM (
              SELECT dd.*, MAX(day + supply) OVER (${part} ROWS UNBOUNDED PRECEDING) AS f FROM dd) a) b`;

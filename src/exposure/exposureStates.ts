@@ -125,7 +125,7 @@ export async function buildExposureStates(engine: Engine, options: ExposureState
     await engine.run(`CREATE TABLE ${into} AS
       WITH ep AS (
         SELECT ik, s, e, LEAD(s) OVER (PARTITION BY ik ORDER BY s) AS next_s,
-          COALESCE(SUM(e - s + 1) OVER (PARTITION BY ik ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cb
+          COALESCE(CAST(SUM(e - s + 1) OVER (PARTITION BY ik ORDER BY s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS BIGINT), 0) AS cb
         FROM (SELECT i.ik, ${dayNumber(d, 'x.start_date')} AS s, ${dayNumber(d, 'x.end_date')} AS e
               FROM ${episodes} x JOIN ${ix} i ON i.person_id = x.person_id
               WHERE x.drug = ${drug} AND i.reason IS NULL AND ${dayNumber(d, 'x.start_date')} <= i.t_end) a),

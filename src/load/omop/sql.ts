@@ -388,7 +388,8 @@ export async function idsAscending(ctx: LoadContext, staged: StagedTable, column
 function rowHash(d: SqlDialect, staged: StagedTable): string {
   if (staged.types && d.rowHash) return d.rowHash(staged.columns.map((c) => typed(staged, c)));
   const cols = staged.columns.map((c) => `s.${d.ident(c)}`);
-  return d.keyHash!([...cols.map((c) => `COALESCE(${c}, '')`), cols.map((c) => `CASE WHEN ${c} IS NULL THEN '1' ELSE '0' END`).join(' || ')]);
+  // Never NULL either: the plain row hash where the dialect has one (the key hash's NULL guard doubles the work).
+  return (d.rowHash ?? d.keyHash)!([...cols.map((c) => `COALESCE(${c}, '')`), cols.map((c) => `CASE WHEN ${c} IS NULL THEN '1' ELSE '0' END`).join(' || ')]);
 }
 
 /**

@@ -214,8 +214,10 @@ export async function findDuplicates(
   else {
     // NULL-tolerant candidate key: a superset of the true groups; the exact partitions below decide.
     const cand = (alias: string) => args.candidate!(alias).map((e) => `COALESCE(CAST(${e} AS VARCHAR), '')`);
-    if (d.keyHash) {
-      where = `${d.keyHash(cand('s'))} IN (SELECT ${d.keyHash(cand('g'))} FROM ${args.staged.table} AS g GROUP BY 1 HAVING count(*) > 1)`;
+    // Never NULL: the plain row hash, not the key hash, whose NULL guard evaluates every expression twice.
+    const hash = d.rowHash ?? d.keyHash;
+    if (hash) {
+      where = `${hash(cand('s'))} IN (SELECT ${hash(cand('g'))} FROM ${args.staged.table} AS g GROUP BY 1 HAVING count(*) > 1)`;
     } else {
       const g = cand('g');
       where =
