@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Peak resident set size of this process so far, in MB (from getrusage). */
 export function peakRssMb(): number {
@@ -43,17 +44,29 @@ export function printRow(cols: Array<string | number>, widths: number[]): void {
   console.log(cols.map((c, i) => String(c).padEnd(widths[i] ?? 12)).join(' '));
 }
 
+/** The repository holding this file: generator paths are fingerprinted relative to it. */
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The fingerprint of a benchmark's generators: each file's path relative to `base` (the repository) and its text,
+ * so two checkouts of the same code, wherever they are, share it.
+ */
+export function benchFingerprint(generators: string[], base = repoRoot): string {
+  const h = createHash('sha256');
+  const files = generators.map((f) => ({ rel: relative(base, f).split(sep).join('/'), path: f })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  for (const f of files) h.update(f.rel).update(readFileSync(f.path));
+  return h.digest('hex').slice(0, 12);
+}
+
 /**
  * The folder holding a benchmark's generated inputs: `<root>/<name>-<fingerprint>`, where root is COHORTE_BENCH_DATA or
  * ~/.cache/cohorte-bench, outside the work tree, so a new checkout on the same machine reuses a simulation that took
- * most of an hour (10M persons). The fingerprint hashes the files that generate the inputs: when they change, the
- * inputs are made anew and the folders of other fingerprints of the same name are removed (they fill the disk).
+ * most of an hour (10M persons). When the generators change, the inputs are made anew and the folders of other
+ * fingerprints of the same name are removed (they fill the disk).
  */
-export function benchDataDir(name: string, generators: string[]): string {
+export function benchDataDir(name: string, generators: string[], base = repoRoot): string {
   const root = process.env.COHORTE_BENCH_DATA ?? join(homedir(), '.cache', 'cohorte-bench');
-  const h = createHash('sha256');
-  for (const f of [...generators].sort()) h.update(f).update(readFileSync(f));
-  const dir = join(root, `${name}-${h.digest('hex').slice(0, 12)}`);
+  const dir = join(root, `${name}-${benchFingerprint(generators, base)}`);
   if (!existsSync(dir) && existsSync(root)) {
     for (const other of readdirSync(root)) if (other.startsWith(`${name}-`)) rmSync(join(root, other), { recursive: true, force: true });
   }
