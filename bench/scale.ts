@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, openDuckDb, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
 import { buildExposureEpisodes } from '../src/exposure/index.js';
+import { progress, type Progress } from '../src/cli/progress.js';
 import { benchDataDir, currentPeakRssMb, printRow, resetPeakRss, sourceFiles, timed } from './util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,14 +46,19 @@ async function runOne(persons: number): Promise<void> {
   // Each stage's wall time and peak RSS (the kernel's high-water mark, reset at the start of each stage).
   // Resetting the mark also resets the process peak getrusage reports: the peak before the chain (the scan) is kept.
   const stages: Array<[string, number, number]> = [['scan', 0, currentPeakRssMb()]];
-  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  // Each stage shows its progress on stderr: the load's rows as it goes, the others when done.
+  const stage = async <T>(name: string, fn: (bar: Progress) => Promise<T>): Promise<T> => {
     resetPeakRss();
-    const { value, seconds } = await timed(fn);
+    const bar = progress(name);
+    const { value, seconds } = await timed(() => fn(bar));
+    bar.end();
     stages.push([name, seconds, currentPeakRssMb()]);
     return value;
   };
   const chain = await timed(async () => {
-    await stage('load', () => loadSnds(engine, { dir: snds, schema: 'claims', phaReferential: join(snds, 'IR_PHA_R.parquet') }));
+    await stage('load', (bar) =>
+      loadSnds(engine, { dir: snds, schema: 'claims', phaReferential: join(snds, 'IR_PHA_R.parquet'), onProgress: (p) => bar.advance(p.rowsRead, p.fraction) }),
+    );
     const oac = { name: 'OAC', version: 'bench', kind: 'atc' as const, codes: ['B01AA', 'B01AF', 'B01AE07'] };
     const cohort = await stage('cohort', () =>
       buildCohort(engine, { name: 'oac', entry: { type: 'dispensing', codeSet: oac }, washoutDays: 365, priorObservationDays: 365 }, { schema: 'claims' }),

@@ -21,6 +21,7 @@ export {
 export { stageFile, stageTable, type StagedTable, type StageOptions, type TableStageOptions } from './load/stage.js';
 export { createModelTables, countModelTables } from './load/model.js';
 export { formatRowAccounts, type LoadResult } from './load/result.js';
+export { type LoadProgress, type OnLoadProgress } from './load/progress.js';
 export {
   loadSnds,
   sndsCleaningRules,

@@ -4,10 +4,11 @@ import { loadSnds } from '../load/snds/loadSnds.js';
 import { loadOmop } from '../load/omop/loadOmop.js';
 import { linkPersons } from '../load/linkage.js';
 import { formatRowAccounts, type LoadResult } from '../load/result.js';
+import type { LoadProgress } from '../load/progress.js';
 import { simulate } from '../simulate/index.js';
 import { writeJsonResult, checkResultsFolder } from '../results/index.js';
 import { runDemo } from './demo.js';
-import { progress } from './progress.js';
+import { progress, type Progress } from './progress.js';
 import { runStudyFolder, verifyStudyFolder } from '../study/index.js';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -25,6 +26,18 @@ const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'stri
 export function reportLoad(label: string, result: LoadResult): void {
   console.log(`\n${label}: row accounts (rows read = loaded + removed)`);
   console.log(formatRowAccounts(result.accounts));
+}
+
+/** A progress bar per load (stderr), ended when its load is done. */
+function loadBars(): (load: string, p: LoadProgress) => void {
+  const bars = new Map<string, Progress>();
+  return (load, p) => {
+    let bar = bars.get(load);
+    if (!bar) bars.set(load, (bar = progress(`load ${load}`)));
+    bar.advance(p.rowsRead, p.fraction);
+    // The last part of a load brings the fraction to exactly 1.
+    if (p.fraction === 1) bar.end();
+  };
 }
 
 async function withEngine<T>(fn: (engine: Engine) => Promise<T>, database?: string): Promise<T> {
@@ -71,10 +84,12 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       return withEngine(async (engine) => {
+        const bar = loadBars();
+        const onProgress = (p: LoadProgress) => bar(layout.toUpperCase(), p);
         const result =
           layout === 'snds'
-            ? await loadSnds(engine, { dir, schema: str(v, 'schema') ?? 'claims', phaReferential: str(v, 'pha') })
-            : await loadOmop(engine, { dir, schema: str(v, 'schema') ?? 'hospital' });
+            ? await loadSnds(engine, { dir, schema: str(v, 'schema') ?? 'claims', phaReferential: str(v, 'pha'), onProgress })
+            : await loadOmop(engine, { dir, schema: str(v, 'schema') ?? 'hospital', onProgress });
         reportLoad(`${layout.toUpperCase()} ${dir}`, result);
         const out = str(v, 'out');
         if (out) console.log(`\nrow accounts written to ${writeJsonResult(out, `load-${layout}`, { accounts: result.accounts, settings: result.settings })}`);
@@ -96,8 +111,9 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       return withEngine(async (engine) => {
-        const hospital = await loadOmop(engine, { dir: omop, schema: 'hospital' });
-        const claims = await loadSnds(engine, { dir: snds, schema: 'claims' });
+        const bar = loadBars();
+        const hospital = await loadOmop(engine, { dir: omop, schema: 'hospital', onProgress: (p) => bar('OMOP', p) });
+        const claims = await loadSnds(engine, { dir: snds, schema: 'claims', onProgress: (p) => bar('SNDS', p) });
         const linked = await linkPersons(engine, { hospital, claims, linkage, into: 'linked' });
         reportLoad('hospital (OMOP)', hospital);
         reportLoad('claims (SNDS)', claims);
@@ -139,6 +155,7 @@ options:
         engine,
         pgUrl: str(v, 'pg-url') ?? process.env.COHORTE_PG_URL,
         onStage: (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`),
+        onLoadProgress: loadBars(),
       });
       console.log(`\n${files.length} files written to ${out}: ${files.join(', ')}`);
       return 0;

@@ -2,7 +2,10 @@
 // lines (at most one per 10%) when the output is not a terminal.
 
 export interface Progress {
+  /** `done` of `total` rows (or persons…). */
   update(done: number, total: number): void;
+  /** `rows` done so far, being `fraction` (0 to 1) of the work: for work that rows do not measure, such as a load by file size. */
+  advance(rows: number, fraction: number): void;
   end(): void;
 }
 
@@ -12,22 +15,24 @@ export function progress(stage: string, stream: NodeJS.WriteStream = process.std
   const t0 = Date.now();
   let lastDecile = -1;
   let drawn = false;
-  return {
-    update(done, total) {
-      const elapsed = (Date.now() - t0) / 1000;
-      const eta = done > 0 ? (elapsed * (total - done)) / done : NaN;
-      const line = `${stage}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${((100 * done) / total).toFixed(0)}%), ${Math.round(done / Math.max(elapsed, 1e-3)).toLocaleString('en')}/s, ETA ${Number.isFinite(eta) ? clock(eta) : '?'}`;
-      if (stream.isTTY) {
-        stream.write(`\r${line}\u001b[K`);
-        drawn = true;
-      } else {
-        const decile = Math.floor((10 * done) / total);
-        if (decile > lastDecile) {
-          lastDecile = decile;
-          stream.write(`${line}\n`);
-        }
+  const draw = (counts: string, rows: number, fraction: number) => {
+    const elapsed = (Date.now() - t0) / 1000;
+    const eta = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : NaN;
+    const line = `${stage}: ${counts} (${(100 * fraction).toFixed(0)}%), ${Math.round(rows / Math.max(elapsed, 1e-3)).toLocaleString('en')}/s, ETA ${Number.isFinite(eta) ? clock(eta) : '?'}`;
+    if (stream.isTTY) {
+      stream.write(`\r${line}\u001b[K`);
+      drawn = true;
+    } else {
+      const decile = Math.floor(10 * fraction);
+      if (decile > lastDecile) {
+        lastDecile = decile;
+        stream.write(`${line}\n`);
       }
-    },
+    }
+  };
+  return {
+    update: (done, total) => draw(`${done.toLocaleString('en')} / ${total.toLocaleString('en')}`, done, total > 0 ? done / total : 1),
+    advance: (rows, fraction) => draw(`${rows.toLocaleString('en')} rows`, rows, fraction),
     end() {
       if (drawn) stream.write('\n');
       stream.write(`${stage}: done in ${clock((Date.now() - t0) / 1000)}\n`);

@@ -5,6 +5,7 @@ import { loadSnds } from '../load/snds/loadSnds.js';
 import { loadOmop } from '../load/omop/loadOmop.js';
 import { linkPersons } from '../load/linkage.js';
 import type { LoadResult } from '../load/result.js';
+import type { LoadProgress } from '../load/progress.js';
 import type { CodeSet } from '../cohort/codeSets.js';
 import type { EventSelector } from '../cohort/events.js';
 import { buildCohort, type CohortDefinition, type CohortResult, type Criterion } from '../cohort/buildCohort.js';
@@ -42,27 +43,37 @@ export interface RunStudyOptions {
   dataIsSchema?: boolean;
   /** Called at the start of each stage, for progress output. */
   onStage?: (stage: string) => void;
+  /** Called as each part of a load is done; `load` is 'SNDS' or 'OMOP'. */
+  onLoadProgress?: (load: string, progress: LoadProgress) => void;
   packageVersion?: string;
 }
 
 const groupLabel = (g: number, def: StudyDefinition) => (g === 1 ? def.target.name : (def.comparator?.name ?? 'comparator'));
 
-async function loadStudyData(engine: Engine, def: StudyDefinition, data: string, dataIsSchema: boolean): Promise<{ schema: string; loads: LoadResult[] }> {
+async function loadStudyData(
+  engine: Engine,
+  def: StudyDefinition,
+  data: string,
+  dataIsSchema: boolean,
+  onLoadProgress: RunStudyOptions['onLoadProgress'],
+): Promise<{ schema: string; loads: LoadResult[] }> {
+  const snds = { onProgress: (p: LoadProgress) => onLoadProgress?.('SNDS', p) };
+  const omop = { onProgress: (p: LoadProgress) => onLoadProgress?.('OMOP', p) };
   if (dataIsSchema) {
     if (def.data.layout !== 'omop') {
       throw new CohorteError('data-not-schema', `study ${def.id}: the ${def.data.layout} layout is read from files; only an OMOP CDM can be read from an engine schema ('${data}').`);
     }
-    return { schema: 'study_model', loads: [await loadOmop(engine, { cdmSchema: data, schema: 'study_model', drug: def.data.drug })] };
+    return { schema: 'study_model', loads: [await loadOmop(engine, { cdmSchema: data, schema: 'study_model', drug: def.data.drug, ...omop })] };
   }
   const pha = (dir: string) => (existsSync(join(dir, 'IR_PHA_R.csv')) ? join(dir, 'IR_PHA_R.csv') : undefined);
   switch (def.data.layout) {
     case 'snds':
-      return { schema: 'claims', loads: [await loadSnds(engine, { dir: data, schema: 'claims', phaReferential: pha(data) })] };
+      return { schema: 'claims', loads: [await loadSnds(engine, { dir: data, schema: 'claims', phaReferential: pha(data), ...snds })] };
     case 'omop':
-      return { schema: 'cdm', loads: [await loadOmop(engine, { dir: data, schema: 'cdm', drug: def.data.drug })] };
+      return { schema: 'cdm', loads: [await loadOmop(engine, { dir: data, schema: 'cdm', drug: def.data.drug, ...omop })] };
     case 'linked': {
-      const claims = await loadSnds(engine, { dir: join(data, 'snds'), schema: 'claims', phaReferential: pha(join(data, 'snds')) });
-      const hospital = await loadOmop(engine, { dir: join(data, 'omop'), schema: 'hospital', drug: def.data.drug });
+      const claims = await loadSnds(engine, { dir: join(data, 'snds'), schema: 'claims', phaReferential: pha(join(data, 'snds')), ...snds });
+      const hospital = await loadOmop(engine, { dir: join(data, 'omop'), schema: 'hospital', drug: def.data.drug, ...omop });
       const linked = await linkPersons(engine, { hospital, claims, linkage: join(data, 'linkage.csv'), into: 'linked' });
       return { schema: 'linked', loads: [claims, hospital, linked] };
     }
@@ -105,7 +116,7 @@ export async function runStudy(engine: Engine, def: StudyDefinition, options: Ru
   };
 
   stage(`loading ${def.data.layout} data`);
-  const { schema, loads } = await loadStudyData(engine, def, options.data, options.dataIsSchema ?? false);
+  const { schema, loads } = await loadStudyData(engine, def, options.data, options.dataIsSchema ?? false, options.onLoadProgress);
 
   stage('building cohorts');
   const target = await buildCohort(engine, cohortDefinition(def.target, resolve), { schema, into: 'study_target' });

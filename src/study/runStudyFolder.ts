@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { openDuckDb, openPostgres } from '../engine/index.js';
 import { CohorteError } from '../messages/index.js';
 import { loadStudyDefinition } from './loadDefinition.js';
-import { runStudy, type StudyRun } from './runStudy.js';
+import { runStudy, type RunStudyOptions, type StudyRun } from './runStudy.js';
 import { writeStudyOutputs } from './writeStudy.js';
 import { hashInputs, packageInfo, sha256File, sha256Text, type Manifest } from './manifest.js';
 import { compareResults, type ResultDifference } from './verify.js';
@@ -20,6 +20,7 @@ export interface RunStudyFolderOptions {
   engine?: 'duckdb' | 'postgres';
   pgUrl?: string;
   onStage?: (stage: string) => void;
+  onLoadProgress?: RunStudyOptions['onLoadProgress'];
 }
 
 /** Run a study folder in batch: validate, run on DuckDB, write results, report and manifest. */
@@ -36,7 +37,7 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
   if (onPostgres && !options.pgUrl) throw new CohorteError('missing-option', 'cohorte run --engine postgres needs a connection string (--pg-url or COHORTE_PG_URL).');
   const engine = onPostgres ? await openPostgres(options.pgUrl!) : await openDuckDb();
   try {
-    const run = await runStudy(engine, definition, { data: options.data, dataIsSchema: onPostgres, onStage: options.onStage, packageVersion: pkg.version });
+    const run = await runStudy(engine, definition, { data: options.data, dataIsSchema: onPostgres, onStage: options.onStage, onLoadProgress: options.onLoadProgress, packageVersion: pkg.version });
     options.onStage?.('writing results');
     const outputs = await writeStudyOutputs(run, options.out);
     const manifest: Manifest = {

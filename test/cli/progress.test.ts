@@ -22,6 +22,23 @@ describe('progress', () => {
     expect(chunks[0]).toMatch(/ETA \d+:\d\d/);
   });
 
+  it('shows rows and the fraction of the work when rows do not measure it, one line per further 10% off a terminal', () => {
+    const { stream, chunks } = fakeStream(false);
+    const p = progress('load SNDS', stream);
+    p.advance(300, 0.04);
+    p.advance(7_675, 0.83);
+    p.advance(7_900, 0.85);
+    p.advance(10_369, 1);
+    p.end();
+    expect(chunks.map((c) => c.replace(/, [\d,]+\/s, ETA .*$/s, ''))).toEqual([
+      'load SNDS: 300 rows (4%)',
+      'load SNDS: 7,675 rows (83%)',
+      'load SNDS: 10,369 rows (100%)',
+      expect.stringMatching(/^load SNDS: done in \d+:\d\d\n$/),
+    ]);
+    expect(chunks[2]).toMatch(/ETA 0:00\n$/);
+  });
+
   it('redraws one line on a terminal', () => {
     const { stream, chunks } = fakeStream(true);
     const p = progress('load', stream);
@@ -35,6 +52,15 @@ describe('progress', () => {
 describe('cohorte command', () => {
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const cli = (...args: string[]) => spawnSync(process.execPath, [tsx, 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+  it('loads with one progress line per 10% of the load, ended once', () => {
+    const r = cli('load', '--layout', 'snds', '--dir', 'data-samples/snds', '--pha', 'data-samples/snds/IR_PHA_R.csv');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^load SNDS: [\d,]+ rows \(\d+%\)/);
+    expect(r.stderr).toMatch(/load SNDS: [\d,]+ rows \(100%\)/);
+    expect(r.stderr.match(/load SNDS: done in/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/IR_PHA_R +read +13 +loaded +13/);
+  }, 120_000);
 
   it('simulates with progress lines and names a bad option without a stack trace', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-sim-'));

@@ -31,6 +31,7 @@ import type { Engine } from '../../engine/index.js';
 import type { RowAccount } from '../../model/index.js';
 import { loadMessages as msg } from '../../messages/index.js';
 import { countModelTables, createModelTables, schemaPrefix } from '../model.js';
+import { rowProgress, type OnLoadProgress } from '../progress.js';
 import type { LoadResult } from '../result.js';
 import { loadConditionEra, loadConditionOccurrence, loadDrugEra, loadDrugExposure, loadObservationPeriod, loadProcedures, loadVisits } from './events.js';
 import { loadPersonAndDeath } from './person.js';
@@ -67,6 +68,8 @@ export interface LoadOmopOptions {
   deathMarginDays?: number;
   /** drug_exposure with days_supply 0 or empty: use end − start + 1 days from drug_exposure_end_date (default true). */
   deriveDaysSupply?: boolean;
+  /** Called as each CDM table is loaded. */
+  onProgress?: OnLoadProgress;
 }
 
 /** The options a load ran with, as stored in LoadResult.settings. */
@@ -154,15 +157,23 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
       ['concept', concept],
     ];
     for (const [table, s] of read) if (s) sourceFiles[table] = s.file;
+    const done = rowProgress(
+      [person, death, observation, visits, drugs, conditions, procedures, ancestor, concept].reduce((n, s) => n + (s?.rows ?? 0), 0),
+      options.onProgress,
+    );
 
     const ctx: LoadContext = { engine, d: engine.dialect, p: schemaPrefix(schema || undefined), tag: `omop${++loadCounter}`, deathMarginDays };
     await engine.run('BEGIN TRANSACTION');
     try {
       accounts.push(...(await loadPersonAndDeath(ctx, person, death)));
       ctx.personsByNumber = await personsByNumber(ctx, `${ctx.p}person`, `${ctx.tag}_person_numbers`);
+      done('person, death', person.rows + death.rows);
       accounts.push(await loadObservationPeriod(ctx, observation));
+      done('observation_period', observation.rows);
       accounts.push(await loadVisits(ctx, visits, inpatient));
+      done('visit_occurrence', visits.rows);
       const ancestorAccount = await loadConceptAncestor(ctx, ancestor);
+      done('concept_ancestor', ancestor.rows);
       let atcLookup: string | undefined;
       let conceptAccount: RowAccount | undefined;
       if (concept) {
@@ -170,11 +181,15 @@ export async function loadOmop(engine: Engine, options: LoadOmopOptions = {}): P
         atcLookup = atc.table;
         conceptAccount = atc.account;
         atcFromConcept = true;
+        done('concept', concept.rows);
       }
       const drugOptions = { deriveDaysSupply, ...(atcLookup ? { atcLookup } : {}) };
       accounts.push(drug === 'drug_exposure' ? await loadDrugExposure(ctx, drugs, drugOptions) : await loadDrugEra(ctx, drugs, drugOptions));
+      done(drug, drugs.rows);
       accounts.push(condition === 'condition_occurrence' ? await loadConditionOccurrence(ctx, conditions) : await loadConditionEra(ctx, conditions));
+      done(condition, conditions.rows);
       accounts.push(await loadProcedures(ctx, procedures));
+      done('procedure_occurrence', procedures.rows);
       accounts.push(ancestorAccount);
       if (conceptAccount) accounts.push(conceptAccount);
       if (atcLookup) await engine.run(`DROP TABLE ${atcLookup}`);

@@ -11,13 +11,13 @@
 // A collision that would duplicate rows stops the load instead (sndsKeyCollision).
 import type { RowAccount } from '../../model/index.js';
 import { loadMessages as msg } from '../../messages/index.js';
-import type { StagedTable } from '../stage.js';
 import {
   account,
   classified,
   classify,
   compositeKey,
   findDuplicates,
+  keptRows,
   mergeRemovals,
   override,
   quarantine,
@@ -281,16 +281,33 @@ export async function loadDcir(ctx: SndsContext, inputs: DcirInputs): Promise<Ro
   ];
 }
 
-/** The drug referential IR_PHA_R as a temp table (ref_id, cip, atc, units): first row per CIP13 in file order. */
-export async function loadReferential(ctx: SndsContext, file: string): Promise<{ table: string; staged: StagedTable }> {
+/**
+ * The drug referential IR_PHA_R as a temp table (ref_id, cip, atc, units), one row per CIP13, and its row account:
+ * a lookup, so rows without a CIP13 and later rows of the same CIP13 (file order) are quarantined, nothing dropped.
+ */
+export async function loadReferential(ctx: SndsContext, file: string): Promise<{ table: string; account: RowAccount }> {
   const d = ctx.engine.dialect;
   const s = await stage(ctx, file, 'IR_PHA_R', ['PHA_CIP_C13', 'PHA_ATC_C07']);
-  const col = (c: string) => (s.columns.includes(c) ? `s.${d.ident(c)}` : 'CAST(NULL AS VARCHAR)');
+  const col = (c: string, a = 's') => (s.columns.includes(c) ? `${a}.${d.ident(c)}` : 'CAST(NULL AS VARCHAR)');
+  const dups = tmp(ctx, 'referential_dups');
+  const keyOf = (a: string) => [text(col('PHA_CIP_C13', a))];
+  await findDuplicates(ctx, { staged: s, into: dups, candidate: keyOf, key: keyOf });
+  const rules: SndsRule[] = [
+    { reason: 'missing-key', kind: 'quarantine', when: 's.cip IS NULL', detail: `'PHA_CIP_C13'` },
+    { reason: 'duplicate-row', kind: 'quarantine', when: 'u.dup_row' },
+    { reason: 'duplicate-key', kind: 'quarantine', when: 'u.dup_key', detail: `'PHA_CIP_C13: the first row in file order is used'` },
+  ];
+  const c = tmp(ctx, 'referential_c');
+  await classify(ctx, {
+    into: c,
+    from:
+      `(SELECT s.source_row, ${text(col('PHA_CIP_C13'))} AS cip, NULLIF(upper(trim(${col('PHA_ATC_C07')})), '') AS atc, ` +
+      `${d.parseNumber(col('PHA_UNT_NBR_DSES'))} AS units FROM ${s.table} AS s) AS s LEFT JOIN ${dups} AS u ON u.source_row = s.source_row`,
+    columns: ['s.source_row AS source_row', 's.cip AS cip', 's.atc AS atc', 's.units AS units'],
+    rules,
+  });
   const table = tmp(ctx, 'referential');
-  await ctx.engine.run(
-    `CREATE TEMP TABLE ${table} AS SELECT CAST(row_number() OVER (ORDER BY cip) AS INTEGER) AS ref_id, cip, atc, units FROM (SELECT ${text(col('PHA_CIP_C13'))} AS cip, ` +
-      `NULLIF(upper(trim(${col('PHA_ATC_C07')})), '') AS atc, ${d.parseNumber(col('PHA_UNT_NBR_DSES'))} AS units, ` +
-      `row_number() OVER (PARTITION BY ${text(col('PHA_CIP_C13'))} ORDER BY s.source_row) AS rn FROM ${s.table} AS s) AS x WHERE rn = 1 AND cip IS NOT NULL`,
-  );
-  return { table, staged: s };
+  await ctx.engine.run(`CREATE TEMP TABLE ${table} AS SELECT CAST(row_number() OVER (ORDER BY cip) AS INTEGER) AS ref_id, cip, atc, units FROM ${c} WHERE _rule IS NULL`);
+  const removed = await quarantine(ctx, { source: 'IR_PHA_R', staged: s, table: c, rules });
+  return { table, account: account('IR_PHA_R', [s.file], s.rows, await keptRows(ctx, c), ['lookup: dispensing.atc_code, dispensing.units_per_pack'], removed) };
 }

@@ -10,13 +10,14 @@ import type { Engine } from '../../engine/index.js';
 import type { ModelTableName, RowAccount } from '../../model/index.js';
 import { loadMessages as msg } from '../../messages/index.js';
 import { countModelTables, createModelTables, schemaPrefix } from '../model.js';
+import { fileProgress, type OnLoadProgress } from '../progress.js';
 import type { LoadResult } from '../result.js';
 import { loadAld } from './ald.js';
 import { beneficiaryColumns, loadBeneficiaries } from './beneficiaries.js';
 import { resolveCleaning, type SndsCleaningRule } from './cleaning.js';
 import { loadDcir, loadReferential } from './dcir.js';
 import { deathColumns, loadDeaths } from './deaths.js';
-import { resolveSndsFiles, type SndsFiles } from './files.js';
+import { mcoTableName, resolveSndsFiles, type SndsFiles, type SndsMcoYear } from './files.js';
 import { loadPmsiYear } from './pmsi.js';
 import { cleanUp, inPart, stage, tmp, type SndsContext } from './steps.js';
 
@@ -39,6 +40,8 @@ export interface LoadSndsOptions {
   observation?: SndsObservationWindow;
   /** Drop hospital outpatient DCIR lines already counted in the PMSI (ETE_IND_TAA = 1); needs ER_ETE_F or an ETE_IND_TAA column. Default false. */
   excludeHospitalOutpatient?: boolean;
+  /** Called as each part of the load is done (persons, deaths, the DCIR, each PMSI year, ALD, observation periods). */
+  onProgress?: OnLoadProgress;
 }
 
 let loadCounter = 0;
@@ -53,7 +56,21 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
   const before = await countModelTables(engine, options.schema);
   for (const [t, n] of Object.entries(before)) if (n > 0) throw msg.targetNotEmpty(schema, t, n);
 
-  const ctx: SndsContext = { engine, p, cleaning, t: `snds${++loadCounter}`, temps: [], staged: [] };
+  const ctx: SndsContext = { engine, p, cleaning, t: `snds${++loadCounter}`, temps: [], staged: [], rowsRead: 0 };
+  // The parts of the load in order, with the files each reads, for progress.
+  const mcoNames = (y: SndsMcoYear) => (['B', 'C', 'D', 'A'] as const).filter((t) => y[t]).map((t) => mcoTableName(y.year, t)).join(', ');
+  const observationPart = 'IR_BEN_R (observation periods)';
+  const done = fileProgress(
+    [
+      ['IR_BEN_R', [files.IR_BEN_R]],
+      ['KI_CCI_R', [files.KI_CCI_R]],
+      ['ER_PRS_F, ER_PHA_F', [options.phaReferential, files.ER_PRS_F, files.ER_PHA_F, files.ER_ETE_F]],
+      ...(files.mco ?? []).map((y): [string, string[]] => [mcoNames(y), [y.B, y.C, y.D, y.A].filter((f): f is string => !!f)]),
+      ['IR_IMB_R', [files.IR_IMB_R]],
+      [observationPart, [files.IR_BEN_R]],
+    ],
+    options.onProgress,
+  );
   const accounts: RowAccount[] = [];
   let deathConflicts = 0;
   let observation: { start: string | null; end: string | null; periods: number } = { start: null, end: null, periods: 0 };
@@ -62,9 +79,11 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
     const ben = await stage(ctx, files.IR_BEN_R, 'IR_BEN_R', beneficiaryColumns);
     const b = await inPart(ctx, () => loadBeneficiaries(ctx, ben), (r) => [r.persons, r.deaths]);
     accounts.push(b.account);
+    done('IR_BEN_R', ctx.rowsRead);
     const ki = files.KI_CCI_R ? await stage(ctx, files.KI_CCI_R, 'KI_CCI_R', deathColumns) : undefined;
     const deaths = await inPart(ctx, () => loadDeaths(ctx, { ki, ben, persons: b.persons, benDeaths: b.deaths }), (r) => [r.personDeaths]);
     deathConflicts = deaths.conflicts;
+    if (files.KI_CCI_R) done('KI_CCI_R', ctx.rowsRead);
     await engine.run(
       `INSERT INTO ${p}person (person_id, birth_year, birth_date, sex, death_date, source_table, source_row) ` +
         `SELECT pe.person_id, pe.birth_year, NULL, pe.sex, pd.death_date, 'IR_BEN_R', pe.source_row FROM ${b.persons} AS pe ` +
@@ -80,9 +99,12 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
     accounts.push(...deaths.accounts);
 
     if (files.ER_PRS_F && files.ER_PHA_F) {
-      const referential = options.phaReferential ? (await loadReferential(ctx, options.phaReferential)).table : undefined;
+      const lookup = options.phaReferential ? await loadReferential(ctx, options.phaReferential) : undefined;
+      if (lookup) accounts.push(lookup.account);
+      const referential = lookup?.table;
       const { ER_PRS_F: prs, ER_PHA_F: pha, ER_ETE_F: ete } = files;
       accounts.push(...(await inPart(ctx, () => loadDcir(ctx, { prs, pha, ete, personKeys, persons: b.persons, referential }))));
+      done('ER_PRS_F, ER_PHA_F', ctx.rowsRead);
     }
     if (files.mco?.length) {
       const psaKeys = tmp(ctx, 'psa_keys');
@@ -90,11 +112,18 @@ export async function loadSnds(engine: Engine, options: LoadSndsOptions): Promis
         `CREATE TEMP TABLE ${psaKeys} AS SELECT psa, min(person_id) AS person_id, count(DISTINCT person_id) AS persons, ` +
           `min(birth_year) AS birth_year, min(death_date) AS death_date FROM ${personKeys} GROUP BY psa`,
       );
-      for (const year of files.mco) accounts.push(...(await inPart(ctx, () => loadPmsiYear(ctx, year, psaKeys))));
+      for (const year of files.mco) {
+        accounts.push(...(await inPart(ctx, () => loadPmsiYear(ctx, year, psaKeys))));
+        done(mcoNames(year), ctx.rowsRead);
+      }
     }
     const imb = files.IR_IMB_R;
-    if (imb) accounts.push(await inPart(ctx, () => loadAld(ctx, imb, personKeys)));
+    if (imb) {
+      accounts.push(await inPart(ctx, () => loadAld(ctx, imb, personKeys)));
+      done('IR_IMB_R', ctx.rowsRead);
+    }
     observation = await deriveObservationPeriods(ctx, ben, options.observation ?? {});
+    done(observationPart, ctx.rowsRead);
     if (observation.periods > 0) b.account.target.push('observation_period');
   } finally {
     await cleanUp(ctx);

@@ -18,6 +18,8 @@ export interface SndsContext {
   t: string;
   temps: string[];
   staged: StagedTable[];
+  /** Rows of every file staged so far, for progress. */
+  rowsRead: number;
 }
 
 /** A fresh temp table name of this load, dropped at the end. */
@@ -31,6 +33,7 @@ export function tmp(ctx: SndsContext, name: string): string {
 export async function stage(ctx: SndsContext, file: string, name: string, required: string[], options: StageOptions = {}): Promise<StagedTable> {
   const s = await stageFile(ctx.engine, file, name, { required, caseOf: 'upper', ...options });
   ctx.staged.push(s);
+  ctx.rowsRead += s.rows;
   return s;
 }
 

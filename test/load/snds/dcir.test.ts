@@ -212,6 +212,27 @@ describe('drug referential IR_PHA_R', () => {
       { product_code: '3400930000007', atc_code: 'R03AC02', units_per_pack: 1, packs: 1 },
     ]);
     expect(res.r.settings.phaReferential).toBe(join(dir, 'IR_PHA_R.csv'));
+    expect(accountOf(res.r, 'IR_PHA_R')).toMatchObject({ rowsRead: 6, rowsLoaded: 6, removed: [], target: ['lookup: dispensing.atc_code, dispensing.units_per_pack'] });
+  });
+
+  it('accounts for every referential row: no CIP13 and later rows of a CIP13 are quarantined, the first row is used', async () => {
+    const tmp = copyFixture('dcir');
+    const file = join(tmp, 'IR_PHA_R.csv');
+    // Rows 7-9: no CIP13; row 1 again; CIP13 ...001 again with another ATC code and pack size.
+    writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n,A01AA01,10\n3400930000001,C10AA05,30\n3400930000001,C10AA07,90\n`);
+    const res = await load({ dir: tmp, phaReferential: file });
+    engine = res.engine;
+    await expectConsistent(engine, res.r);
+    expect(accountOf(res.r, 'IR_PHA_R')).toMatchObject({ rowsRead: 9, rowsLoaded: 6 });
+    expect(removedKinds(res.r, 'IR_PHA_R')).toEqual({ 'quarantine:missing-key': 1, 'quarantine:duplicate-row': 1, 'quarantine:duplicate-key': 1 });
+    expect(await engine.rows(`SELECT source_row, reason FROM quarantine WHERE source_table = 'IR_PHA_R' ORDER BY source_row`)).toEqual([
+      { source_row: 7, reason: 'missing-key' },
+      { source_row: 8, reason: 'duplicate-row' },
+      { source_row: 9, reason: 'duplicate-key' },
+    ]);
+    expect(await engine.rows(`SELECT atc_code, units_per_pack FROM dispensing WHERE source_row = 1`)).toEqual([{ atc_code: 'C10AA05', units_per_pack: 30 }]);
+    // The dispensings are those of the clean referential.
+    expect(accountOf(res.r, 'ER_PHA_F').rowsLoaded).toBe(6);
   });
 
   it('nets returns the same with a referential (lines then carry its row, not the CIP13)', async () => {
