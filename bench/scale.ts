@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulate, openDuckDb, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
+import { simulate, openDuckDb, watchStatements, loadSnds, buildCohort, buildAnalysisTable, kaplanMeier, coxph } from '../src/index.js';
 import { buildExposureEpisodes } from '../src/exposure/index.js';
 import { progress, type Progress } from '../src/cli/progress.js';
 import { benchDataDir, currentPeakRssMb, printRow, resetPeakRss, sourceFiles, timed } from './util.js';
@@ -46,11 +46,14 @@ async function runOne(persons: number): Promise<void> {
   // Each stage's wall time and peak RSS (the kernel's high-water mark, reset at the start of each stage).
   // Resetting the mark also resets the process peak getrusage reports: the peak before the chain (the scan) is kept.
   const stages: Array<[string, number, number]> = [['scan', 0, currentPeakRssMb()]];
-  // Each stage shows its progress on stderr: the load's rows as it goes, the others when done.
+  // Each stage shows its progress on stderr.
   const stage = async <T>(name: string, fn: (bar: Progress) => Promise<T>): Promise<T> => {
     resetPeakRss();
     const bar = progress(name);
+    // The load reports its parts; the other stages, their SQL statements.
+    const watch = name === 'load' ? undefined : watchStatements(engine, (step, p) => bar.step(step, p.rowsProcessed, p.rowsTotal));
     const { value, seconds } = await timed(() => fn(bar));
+    watch?.stop();
     bar.end();
     stages.push([name, seconds, currentPeakRssMb()]);
     return value;

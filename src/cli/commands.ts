@@ -149,14 +149,22 @@ options:
         console.error('cohorte run: --engine is duckdb or postgres.');
         return 2;
       }
+      // A bar per stage for its SQL statements; the load has its own (by part of the load).
+      let bar: Progress | undefined;
       const { files } = await runStudyFolder(study, {
         data,
         out,
         engine,
         pgUrl: str(v, 'pg-url') ?? process.env.COHORTE_PG_URL,
-        onStage: (s) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`),
+        onStage: (s) => {
+          bar?.end();
+          console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
+          bar = s.startsWith('loading') ? undefined : progress(s);
+        },
         onLoadProgress: loadBars(),
+        onStepProgress: (step, p) => bar?.step(step, p.rowsProcessed, p.rowsTotal),
       });
+      bar?.end();
       console.log(`\n${files.length} files written to ${out}: ${files.join(', ')}`);
       return 0;
     },

@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { duckdbDialect } from './dialect.js';
-import type { Engine, TypedColumns } from './engine.js';
+import type { Engine, StatementProgress, TypedColumns } from './engine.js';
 
 export interface DuckDbOptions {
   /** Database file; ':memory:' (default) keeps everything in memory and spills to a temp dir when large. */
@@ -88,6 +88,12 @@ class DuckDbEngine implements Engine {
     return (n ?? 0) > 0;
   }
 
+  progress(): StatementProgress | undefined {
+    const p = this.conn.progress;
+    if (p.percentage < 0 || p.total_rows_to_process <= 0n) return undefined;
+    return { rowsProcessed: Number(p.rows_processed), rowsTotal: Number(p.total_rows_to_process), fraction: Math.min(p.percentage / 100, 1) };
+  }
+
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
@@ -112,5 +118,7 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<Engine> {
   if (inMemory) config['checkpoint_threshold'] = inMemoryCheckpointThreshold;
   const instance = await DuckDBInstance.create(options.path ?? ':memory:', config);
   const conn = await instance.connect();
+  // Track each statement's progress for Engine.progress (measured free), without DuckDB printing a bar itself.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   return new DuckDbEngine(instance, conn);
 }

@@ -19,5 +19,17 @@ export interface Engine {
   /** Column names of a table or view. */
   columnNames(table: string): Promise<string[]>;
   tableExists(table: string): Promise<boolean>;
+  /**
+   * How far the statement running now has got, when the engine can tell (DuckDB; not PostgreSQL): rows its scans
+   * have processed, of an estimated total. Undefined when nothing runs or the engine cannot tell.
+   */
+  progress?(): StatementProgress | undefined;
   close(): Promise<void>;
+}
+
+export interface StatementProgress {
+  rowsProcessed: number;
+  rowsTotal: number;
+  /** 0 to 1. */
+  fraction: number;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDuckDb, openPostgres } from '../engine/index.js';
+import { openDuckDb, openPostgres, watchStatements, type StatementProgress } from '../engine/index.js';
 import { CohorteError } from '../messages/index.js';
 import { loadStudyDefinition } from './loadDefinition.js';
 import { runStudy, type RunStudyOptions, type StudyRun } from './runStudy.js';
@@ -21,6 +21,8 @@ export interface RunStudyFolderOptions {
   pgUrl?: string;
   onStage?: (stage: string) => void;
   onLoadProgress?: RunStudyOptions['onLoadProgress'];
+  /** Called about twice a second with the running SQL statement's progress (numbered from 1 in each stage), on DuckDB. */
+  onStepProgress?: (step: number, progress: StatementProgress) => void;
 }
 
 /** Run a study folder in batch: validate, run on DuckDB, write results, report and manifest. */
@@ -36,9 +38,14 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
   const onPostgres = options.engine === 'postgres';
   if (onPostgres && !options.pgUrl) throw new CohorteError('missing-option', 'cohorte run --engine postgres needs a connection string (--pg-url or COHORTE_PG_URL).');
   const engine = onPostgres ? await openPostgres(options.pgUrl!) : await openDuckDb();
+  const watch = options.onStepProgress ? watchStatements(engine, options.onStepProgress) : undefined;
+  const onStage = (stage: string) => {
+    watch?.reset();
+    options.onStage?.(stage);
+  };
   try {
-    const run = await runStudy(engine, definition, { data: options.data, dataIsSchema: onPostgres, onStage: options.onStage, onLoadProgress: options.onLoadProgress, packageVersion: pkg.version });
-    options.onStage?.('writing results');
+    const run = await runStudy(engine, definition, { data: options.data, dataIsSchema: onPostgres, onStage, onLoadProgress: options.onLoadProgress, packageVersion: pkg.version });
+    onStage('writing results');
     const outputs = await writeStudyOutputs(run, options.out);
     const manifest: Manifest = {
       study: definition.id,
@@ -58,6 +65,7 @@ export async function runStudyFolder(study: string, options: RunStudyFolderOptio
     writeFileSync(join(options.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     return { run, manifest, files: [...outputs.files, 'manifest.json'] };
   } finally {
+    watch?.stop();
     await engine.close();
   }
 }

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi, afterEach } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];
   return { stream: { isTTY, write: (s: string) => chunks.push(s) } as unknown as NodeJS.WriteStream, chunks };
 }
+
+afterEach(() => vi.useRealTimers());
 
 describe('progress', () => {
   it('prints one plain line when it starts and one per further 10% when not on a terminal', () => {
@@ -37,6 +39,34 @@ describe('progress', () => {
       expect.stringMatching(/^load SNDS: done in \d+:\d\d\n$/),
     ]);
     expect(chunks[2]).toMatch(/ETA 0:00\n$/);
+  });
+
+  it('gives each step of a stage its own rate and ETA, measured from when the step is first seen', () => {
+    vi.useFakeTimers();
+    const { stream, chunks } = fakeStream(true);
+    const p = progress('episodes', stream);
+    p.step(1, 100, 1000);
+    vi.advanceTimersByTime(1000);
+    p.step(1, 300, 1000); // 200 rows/s, 700 rows left: 3.5 s
+    vi.advanceTimersByTime(500);
+    p.step(2, 50, 500); // a new step: no rate yet
+    expect(chunks).toEqual([
+      '\repisodes: step 1, 100 / 1,000 rows (10%), ?/s, ETA ?\u001b[K',
+      '\repisodes: step 1, 300 / 1,000 rows (30%), 200/s, ETA 0:04\u001b[K',
+      '\repisodes: step 2, 50 / 500 rows (10%), ?/s, ETA ?\u001b[K',
+    ]);
+  });
+
+  it('off a terminal, writes a step line only once it has a rate, then at most one per 10 s', () => {
+    vi.useFakeTimers();
+    const { stream, chunks } = fakeStream(false);
+    const p = progress('cohort', stream);
+    p.step(1, 10, 100);
+    for (let t = 1; t <= 25; t++) {
+      vi.advanceTimersByTime(1000);
+      p.step(1, 10 + t, 100);
+    }
+    expect(chunks.map((c) => c.slice(0, c.indexOf(' rows')))).toEqual(['cohort: step 1, 11 / 100', 'cohort: step 1, 21 / 100', 'cohort: step 1, 31 / 100']);
   });
 
   it('redraws one line on a terminal', () => {
