@@ -50,10 +50,10 @@ async function runOne(persons: number): Promise<void> {
   const stage = async <T>(name: string, fn: (bar: Progress) => Promise<T>): Promise<T> => {
     resetPeakRss();
     const bar = progress(name);
-    // The load reports its parts; the other stages, their SQL statements.
-    const watch = name === 'load' ? undefined : watchStatements(engine, (step, p) => bar.step(step, p.rowsProcessed, p.rowsTotal));
+    // The running SQL statement, and for the load a line as each of its parts ends.
+    const watch = watchStatements(engine, (step, p) => bar.step(step, p.rowsProcessed, p.rowsTotal));
     const { value, seconds } = await timed(() => fn(bar));
-    watch?.stop();
+    watch.stop();
     bar.end();
     stages.push([name, seconds, currentPeakRssMb()]);
     return value;

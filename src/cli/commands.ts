@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { openDuckDb, type Engine } from '../engine/index.js';
+import { openDuckDb, watchStatements, type Engine, type StatementProgress } from '../engine/index.js';
 import { loadSnds } from '../load/snds/loadSnds.js';
 import { loadOmop } from '../load/omop/loadOmop.js';
 import { linkPersons } from '../load/linkage.js';
@@ -28,15 +28,35 @@ export function reportLoad(label: string, result: LoadResult): void {
   console.log(formatRowAccounts(result.accounts));
 }
 
-/** A progress bar per load (stderr), ended when its load is done. */
-function loadBars(): (load: string, p: LoadProgress) => void {
+/**
+ * A progress bar per load (stderr), ended when its load is done: a line as each part of the load ends, and the
+ * running SQL statement in between (a national extract's DCIR part alone runs for minutes).
+ */
+function loadBars(): { begin(load: string): void; part(load: string, p: LoadProgress): void; step(step: number, p: StatementProgress): void } {
   const bars = new Map<string, Progress>();
-  return (load, p) => {
+  let running: Progress | undefined;
+  const barOf = (load: string) => {
     let bar = bars.get(load);
     if (!bar) bars.set(load, (bar = progress(`load ${load}`)));
-    bar.advance(p.rowsRead, p.fraction);
-    // The last part of a load brings the fraction to exactly 1.
-    if (p.fraction === 1) bar.end();
+    return bar;
+  };
+  return {
+    begin(load) {
+      running = barOf(load);
+    },
+    part(load, p) {
+      const bar = barOf(load);
+      running = bar;
+      bar.advance(p.rowsRead, p.fraction);
+      // The last part of a load brings the fraction to exactly 1.
+      if (p.fraction === 1) {
+        bar.end();
+        running = undefined;
+      }
+    },
+    step(step, p) {
+      running?.step(step, p.rowsProcessed, p.rowsTotal);
+    },
   };
 }
 
@@ -84,12 +104,14 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       return withEngine(async (engine) => {
-        const bar = loadBars();
-        const onProgress = (p: LoadProgress) => bar(layout.toUpperCase(), p);
-        const result =
-          layout === 'snds'
-            ? await loadSnds(engine, { dir, schema: str(v, 'schema') ?? 'claims', phaReferential: str(v, 'pha'), onProgress })
-            : await loadOmop(engine, { dir, schema: str(v, 'schema') ?? 'hospital', onProgress });
+        const bars = loadBars();
+        const onProgress = (p: LoadProgress) => bars.part(layout.toUpperCase(), p);
+        bars.begin(layout.toUpperCase());
+        const watch = watchStatements(engine, bars.step);
+        const result = await (layout === 'snds'
+          ? loadSnds(engine, { dir, schema: str(v, 'schema') ?? 'claims', phaReferential: str(v, 'pha'), onProgress })
+          : loadOmop(engine, { dir, schema: str(v, 'schema') ?? 'hospital', onProgress })
+        ).finally(() => watch.stop());
         reportLoad(`${layout.toUpperCase()} ${dir}`, result);
         const out = str(v, 'out');
         if (out) console.log(`\nrow accounts written to ${writeJsonResult(out, `load-${layout}`, { accounts: result.accounts, settings: result.settings })}`);
@@ -111,9 +133,18 @@ export const commands: Record<string, Command> = {
         return 2;
       }
       return withEngine(async (engine) => {
-        const bar = loadBars();
-        const hospital = await loadOmop(engine, { dir: omop, schema: 'hospital', onProgress: (p) => bar('OMOP', p) });
-        const claims = await loadSnds(engine, { dir: snds, schema: 'claims', onProgress: (p) => bar('SNDS', p) });
+        const bars = loadBars();
+        const watch = watchStatements(engine, bars.step);
+        let hospital: LoadResult;
+        let claims: LoadResult;
+        try {
+          bars.begin('OMOP');
+          hospital = await loadOmop(engine, { dir: omop, schema: 'hospital', onProgress: (p) => bars.part('OMOP', p) });
+          bars.begin('SNDS');
+          claims = await loadSnds(engine, { dir: snds, schema: 'claims', onProgress: (p) => bars.part('SNDS', p) });
+        } finally {
+          watch.stop();
+        }
         const linked = await linkPersons(engine, { hospital, claims, linkage, into: 'linked' });
         reportLoad('hospital (OMOP)', hospital);
         reportLoad('claims (SNDS)', claims);
@@ -149,8 +180,9 @@ options:
         console.error('cohorte run: --engine is duckdb or postgres.');
         return 2;
       }
-      // A bar per stage for its SQL statements; the load has its own (by part of the load).
+      // A bar per stage for its SQL statements, and one per load for its parts.
       let bar: Progress | undefined;
+      const bars = loadBars();
       const { files } = await runStudyFolder(study, {
         data,
         out,
@@ -159,9 +191,9 @@ options:
         onStage: (s) => {
           bar?.end();
           console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
-          bar = s.startsWith('loading') ? undefined : progress(s);
+          bar = progress(s);
         },
-        onLoadProgress: loadBars(),
+        onLoadProgress: bars.part,
         onStepProgress: (step, p) => bar?.step(step, p.rowsProcessed, p.rowsTotal),
       });
       bar?.end();
