@@ -49,17 +49,20 @@ async function runOne(persons: number): Promise<void> {
   const rows = (await engine.rows<{ n: number }>(files.map((f) => `SELECT count(*) AS n FROM read_parquet('${join(snds, f)}')`).join(' UNION ALL '))).reduce((a, r) => a + Number(r.n), 0);
   // Each stage's wall time and peak RSS (the kernel's high-water mark, reset at the start of each stage).
   // Resetting the mark also resets the process peak getrusage reports: the peak before the chain (the scan) is kept.
-  const stages: Array<[string, number, number]> = [['scan', 0, currentPeakRssMb()]];
+  // CPU seconds of the whole process (DuckDB's threads included) over wall seconds: the cores a stage kept busy.
+  const stages: Array<[string, number, number, number]> = [['scan', 0, currentPeakRssMb(), 0]];
   // Each stage shows its progress on stderr.
   const stage = async <T>(name: string, fn: (bar: Progress) => Promise<T>): Promise<T> => {
     resetPeakRss();
     const bar = progress(name);
     // The running SQL statement, and for the load a line as each of its parts ends.
     const watch = watchStatements(engine, (step, p) => bar.step(step, p.rowsProcessed, p.rowsTotal));
+    const cpu = process.cpuUsage();
     const { value, seconds } = await timed(() => fn(bar));
+    const used = process.cpuUsage(cpu);
     watch.stop();
     bar.end();
-    stages.push([name, seconds, currentPeakRssMb()]);
+    stages.push([name, seconds, currentPeakRssMb(), (used.user + used.system) / 1e6 / seconds]);
     return value;
   };
   const chain = await timed(async () => {
@@ -93,7 +96,7 @@ async function runOne(persons: number): Promise<void> {
   printRow([persons.toLocaleString('en'), rows.toLocaleString('en'), chain.seconds.toFixed(1), Math.round(rows / chain.seconds).toLocaleString('en'), scan.seconds.toFixed(1), (chain.seconds / scan.seconds).toFixed(2)], widths);
   const peak = Math.max(...stages.map(([, , mb]) => mb));
   console.log(`  peak RSS ${peak.toFixed(0)} MB, model ${storage === 'file' ? 'in a database file' : 'in memory'}, DuckDB memory limit ${memoryLimit}`);
-  console.log(`  stages: ${stages.slice(1).map(([n, sec, mb]) => `${n} ${sec.toFixed(1)} s (peak ${mb.toFixed(0)} MB)`).join(', ')}`);
+  console.log(`  stages: ${stages.slice(1).map(([n, sec, mb, cores]) => `${n} ${sec.toFixed(1)} s (${cores.toFixed(2)} cores, peak ${mb.toFixed(0)} MB)`).join(', ')}`);
 }
 
 export async function main(args: string[]): Promise<void> {

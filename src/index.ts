@@ -143,7 +143,15 @@ export {
   type SimulationSummary,
   type WrittenFile,
   type PlantedEffectEstimate,
+  type HazardRatioEstimate,
 } from './simulate/index.js';
+export {
+  simulationPerformance,
+  type SimulationReplicate,
+  type SimulationPerformanceOptions,
+  type SimulationPerformanceResult,
+  type MeasureWithMcse,
+} from './estimate/simulationPerformance.js';
 
 // --- studies: definitions, batch runs, verification ---
 export * from './study/index.js';

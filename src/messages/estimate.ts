@@ -189,6 +189,12 @@ export const estimateMessages = {
   badMethod: (method: unknown) =>
     new CohorteError('bad-method', `directStandardise: method must be 'gamma' (Fay & Feuer 1997), got ${String(method)}.`),
 
+  // --- simulationPerformance ---
+  simBadReplicate: (row: number, field: string, expected: string, value: unknown) =>
+    new CohorteError('sim-bad-replicate', `simulationPerformance: replicate ${row}: ${field} must be ${expected}, got ${String(value)}.`, { row }),
+  simTooFewReplicates: (usable: number) =>
+    new CohorteError('sim-too-few-replicates', `simulationPerformance: ${usable} replicate(s) with an estimate and an interval; at least 2 are needed for a standard error.`),
+
   // --- plots (src/plot: spec builders and render) ---
   plotBadOption: (plot: string, option: string, expected: string, value: unknown) =>
     new CohorteError('plot-bad-option', `${plot}: option ${option} must be ${expected}, got ${String(value)}.`),
