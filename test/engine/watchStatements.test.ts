@@ -52,9 +52,11 @@ describe('DuckDB statement progress', () => {
       for (const p of seen) {
         expect(p.rowsTotal).toBeGreaterThanOrEqual(20_000_000);
         expect(p.rowsProcessed).toBeLessThanOrEqual(p.rowsTotal);
-        expect(p.fraction).toBeGreaterThan(0);
+        // A poll just as the statement starts sees 0 rows done (a CI run caught one).
+        expect(p.fraction).toBeGreaterThanOrEqual(0);
         expect(p.fraction).toBeLessThanOrEqual(1);
       }
+      expect(Math.max(...seen.map((p) => p.fraction))).toBeGreaterThan(0);
       expect(engine.progress!()).toBeUndefined();
     } finally {
       await engine.close();
