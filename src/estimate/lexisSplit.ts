@@ -172,16 +172,7 @@ function bandOf(b: Float64Array, offset: number, t: number): number {
   return lo;
 }
 
-interface WalkOutput {
-  row: Int32Array;
-  ageBand: Int32Array;
-  period: Int32Array;
-  followUp: Int32Array;
-  entry: Float64Array;
-  exit: Float64Array;
-  personTime: Float64Array;
-  event: Int32Array;
-}
+type WalkOutput = Omit<LexisSplitColumns, 'id'>;
 
 /**
  * Split every person's (entry, exit] at the breaks (in the input's time unit); count the intervals,
