@@ -20,6 +20,11 @@ export interface Deaths {
 
 /** Source name of the derived death account of IR_BEN_R. */
 export const irDeathSource = 'IR_BEN_R.BEN_DCD_DTE';
+/**
+ * The raw row of that account: the person's keys, birth year and death columns (what its rules read). The whole
+ * IR_BEN_R row is one source_row away; copying it for every death merged into a certificate took 7.7 s at 10M persons.
+ */
+const irDeathRawColumns = ['BEN_NIR_PSA', 'BEN_RNG_GEM', 'BEN_IDT_ANO', 'BEN_NAI_ANN', 'BEN_DCD_DTE', 'BEN_DCD_AME'];
 
 export async function loadDeaths(
   ctx: SndsContext,
@@ -76,7 +81,7 @@ export async function loadDeaths(
     rules: irRules,
   });
   const irRead = Number(await engine.scalar<number>(`SELECT count(*) FROM ${irC}`));
-  const irRemoved = await quarantine(ctx, { source: irDeathSource, staged: args.ben, table: irC, rules: irRules });
+  const irRemoved = await quarantine(ctx, { source: irDeathSource, staged: args.ben, table: irC, rules: irRules, rawColumns: irDeathRawColumns });
   accounts.push(account(irDeathSource, [args.ben.file], irRead, await keptRows(ctx, irC), ['death'], irRemoved));
 
   // The person's death date, by precedence.

@@ -123,10 +123,11 @@ export async function override(ctx: SndsContext, args: { table: string; rules: S
 /**
  * Send the removed rows of a classified table to the quarantine table, each with its kind, reason, detail and raw
  * source row as JSON (joined back from the staged file by `rowColumn`), and count them by kind and reason in rule order.
+ * `rawColumns` narrows the raw row to the columns an account derived from part of a row reads (default: all).
  */
 export async function quarantine(
   ctx: SndsContext,
-  args: { source: string; staged: StagedTable; table: string; rules: SndsRule[]; rowColumn?: string },
+  args: { source: string; staged: StagedTable; table: string; rules: SndsRule[]; rowColumn?: string; rawColumns?: string[] },
 ): Promise<RowRemoval[]> {
   const { engine } = ctx;
   const d = engine.dialect;
@@ -137,7 +138,8 @@ export async function quarantine(
       .map((r, i) => `WHEN ${i} THEN ${r.inherit ? `CASE c._sub ${r.inherit.map((p, j) => `WHEN ${j} THEN ${f(p)}`).join(' ')} END` : f(r)}`)
       .join(' ')} END`;
   const detail = `CASE c._rule ${rules.map((r, i) => `WHEN ${i} THEN ${r.detail ?? 'NULL'}`).join(' ')} END`;
-  const raw = d.columnsToJson(args.staged.columns.map((c) => [c, `s.${d.ident(c)}`]));
+  const rawColumns = args.rawColumns ? args.staged.columns.filter((c) => args.rawColumns!.includes(c)) : args.staged.columns;
+  const raw = d.columnsToJson(rawColumns.map((c) => [c, `s.${d.ident(c)}`]));
   if (rules.length) {
     await engine.run(
       `INSERT INTO ${ctx.p}quarantine (source_table, source_row, kind, reason, detail, raw) ` +

@@ -72,6 +72,17 @@ describe('deaths: KI_CCI_R and IR_BEN_R.BEN_DCD_DTE', () => {
     expect(r.settings.deathDateConflicts).toBe(1); // ID2: 15/03 vs 14/03
   });
 
+  it("quarantines an IR_BEN_R death date with the columns its rules read, not the whole IR_BEN_R row", async () => {
+    const rows = await engine.rows<{ source_row: number; reason: string; raw: string }>(
+      `SELECT source_row, reason, raw FROM claims.quarantine WHERE source_table = 'IR_BEN_R.BEN_DCD_DTE' ORDER BY source_row`,
+    );
+    expect(rows.map((q) => ({ ...q, raw: JSON.parse(q.raw) }))).toEqual([
+      { source_row: 1, reason: 'unparseable-date', raw: { BEN_NIR_PSA: 'PSA000000000001', BEN_RNG_GEM: '1', BEN_IDT_ANO: 'ID1', BEN_NAI_ANN: '1950', BEN_DCD_DTE: '31/02/2019' } },
+      { source_row: 3, reason: 'death-merged-with-cause', raw: { BEN_NIR_PSA: 'PSA000000000002', BEN_RNG_GEM: '1', BEN_IDT_ANO: 'ID2', BEN_NAI_ANN: '1960', BEN_DCD_DTE: '15MAR2020:00:00:00' } },
+      { source_row: 6, reason: 'date-outside-life', raw: { BEN_NIR_PSA: 'PSA000000000005', BEN_RNG_GEM: '1', BEN_IDT_ANO: 'ID5', BEN_NAI_ANN: '1990', BEN_DCD_DTE: '05/05/1985' } },
+    ]);
+  });
+
   it('one death row per dead person: the cause from the certificate, the date by precedence', async () => {
     expect(await engine.rows(`SELECT person_id, death_date, cause_code, source_table, source_row FROM claims.death ORDER BY person_id`)).toEqual([
       { person_id: 'ID2', death_date: '2020-03-15', cause_code: 'I219', source_table: 'KI_CCI_R', source_row: 1 },
